@@ -1,0 +1,300 @@
+//! The command line: argument parsing, printing diagnostics and summaries, exit codes.
+
+use crate::error::{Diagnostics, Error, Result};
+use crate::{BuildOptions, config, content};
+use clap::{Parser, Subcommand, ValueEnum};
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::time::Instant;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "kennisbank",
+    version,
+    about = "Build a searchable static site from a knowledge base of linked Markdown pages."
+)]
+pub struct Cli {
+    /// The site folder (holding site.toml); default: the current folder or the nearest parent with a site.toml.
+    #[arg(long, global = true, value_name = "DIR")]
+    pub root: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Build the site into the output folder (default: `public/`).
+    Build {
+        /// Output folder, instead of site.toml's `output_dir`.
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        /// Base URL, instead of site.toml's `base_url` (e.g. https://example.nl/kenniskring/leren/).
+        #[arg(long, value_name = "URL")]
+        base_url: Option<String>,
+        /// Include pages marked `draft: true`.
+        #[arg(long)]
+        drafts: bool,
+        /// Replace an output folder that holds files kennisbank did not write.
+        #[arg(long)]
+        force: bool,
+        /// Print the time each stage took.
+        #[arg(long, short)]
+        verbose: bool,
+    },
+    /// Build, serve on http://127.0.0.1:1111/, rebuild on every change and reload open pages.
+    Serve {
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: String,
+        /// Include pages marked `draft: true`.
+        #[arg(long)]
+        drafts: bool,
+    },
+    /// Validate everything a build validates; write nothing.
+    Check {
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        /// Check with draft pages included.
+        #[arg(long)]
+        drafts: bool,
+    },
+    /// Create a page in a collection with the fields the collection needs.
+    New {
+        /// The collection (a folder under content/ declared in site.toml).
+        collection: String,
+        /// The page's slug: its file name and URL.
+        slug: String,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+}
+
+/// Run the command line; returns the process exit code.
+pub fn main() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() { 2 } else { 0 };
+        }
+    };
+    let root = crate::find_root(cli.root.as_deref().unwrap_or(std::path::Path::new(".")));
+    let result = match cli.command {
+        Command::Build {
+            out,
+            base_url,
+            drafts,
+            force,
+            verbose,
+        } => {
+            let opts = BuildOptions {
+                root,
+                out,
+                base_url,
+                drafts,
+                force,
+            };
+            run_build(&opts, verbose)
+        }
+        Command::Serve { port, bind, drafts } => crate::serve::run(&root, &bind, port, drafts),
+        Command::Check { format, drafts } => run_check(
+            &BuildOptions {
+                root,
+                drafts,
+                ..Default::default()
+            },
+            format,
+        ),
+        Command::New { collection, slug } => run_new(&root, &collection, &slug),
+    };
+    match result {
+        Ok(()) => 0,
+        Err(e) => {
+            report_error(&e);
+            e.exit_code()
+        }
+    }
+}
+
+/// Print an error with every diagnostic it carries.
+pub fn report_error(e: &Error) {
+    match e {
+        Error::Content(d) => {
+            print_diagnostics(d);
+            let n = d.errors().count();
+            eprintln!(
+                "error: {n} problem{} found; nothing was written",
+                if n == 1 { "" } else { "s" }
+            );
+        }
+        other => eprintln!("error: {other}"),
+    }
+}
+
+fn print_diagnostics(d: &Diagnostics) {
+    for diag in &d.0 {
+        eprintln!("{diag}");
+    }
+}
+
+fn run_build(opts: &BuildOptions, verbose: bool) -> Result<()> {
+    let start = Instant::now();
+    let progress = std::io::stderr().is_terminal();
+    if progress {
+        eprint!("building {} …\r", crate::error::display_path(&opts.root));
+    }
+    let (compiled, stats) = crate::build(opts)?;
+    if progress {
+        eprint!("\x1b[2K");
+    }
+    print_diagnostics(&compiled.warnings);
+    if verbose {
+        for (stage, t) in &compiled.timings {
+            eprintln!("  {stage:<10} {:>8.1} ms", t.as_secs_f64() * 1000.0);
+        }
+        eprintln!(
+            "  wrote {} files ({} unchanged, linked), {:.1} MB",
+            stats.files,
+            stats.linked,
+            stats.bytes as f64 / 1e6
+        );
+    }
+    eprintln!("{}", summary(&compiled, start));
+    Ok(())
+}
+
+/// `57 pages, 6 collections, 0 warnings in 84 ms`
+pub fn summary(c: &crate::Compiled, start: Instant) -> String {
+    let w = c.warnings.warnings().count();
+    format!(
+        "{} pages, {} collections, {} warning{} in {} ms",
+        c.page_count(),
+        c.site.collections.len(),
+        w,
+        if w == 1 { "" } else { "s" },
+        start.elapsed().as_millis()
+    )
+}
+
+fn run_check(opts: &BuildOptions, format: Format) -> Result<()> {
+    let start = Instant::now();
+    let result = crate::compile(opts);
+    if format == Format::Json {
+        let (ok, diags) = match &result {
+            Ok(c) => (true, c.warnings.0.clone()),
+            Err(Error::Content(d)) => (false, d.0.clone()),
+            Err(other) => (
+                false,
+                vec![crate::error::Diagnostic::error(
+                    config::CONFIG_FILE,
+                    0,
+                    0,
+                    other.to_string(),
+                )],
+            ),
+        };
+        let json = serde_json::json!({
+            "ok": ok,
+            "errors": diags.iter().filter(|d| d.is_error()).collect::<Vec<_>>(),
+            "warnings": diags.iter().filter(|d| !d.is_error()).collect::<Vec<_>>(),
+        });
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&json).unwrap_or_default()
+        );
+        return match result {
+            Ok(_) => Ok(()),
+            Err(e) => std::process::exit(e.exit_code()),
+        };
+    }
+    let compiled = result?;
+    print_diagnostics(&compiled.warnings);
+    eprintln!("ok: {}", summary(&compiled, start));
+    Ok(())
+}
+
+fn run_new(root: &std::path::Path, collection: &str, slug: &str) -> Result<()> {
+    let config = config::Config::load(root)?;
+    let Some(cc) = config.collections.get(collection) else {
+        return Err(Error::Usage(format!(
+            "unknown collection `{collection}`{}",
+            crate::error::suggestion(collection, config.collections.keys().map(String::as_str))
+        )));
+    };
+    if !content::is_valid_slug(slug) {
+        return Err(Error::Usage(format!(
+            "`{slug}` is not a valid slug: use a-z, 0-9 and `-`"
+        )));
+    }
+    let dir = root.join(content::CONTENT_DIR).join(collection);
+    let path = dir.join(format!("{slug}.md"));
+    if path.exists() {
+        return Err(Error::Usage(format!(
+            "{} already exists; not overwriting it",
+            crate::error::display_path(&path)
+        )));
+    }
+    let text = new_page_text(slug, cc);
+    std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
+    // create_new: never overwrite, even if the file appeared since the check above
+    use std::io::Write;
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&path)
+        .map_err(|e| Error::io(&path, e))?;
+    f.write_all(text.as_bytes())
+        .map_err(|e| Error::io(&path, e))?;
+    println!(
+        "created {}",
+        crate::error::display_path(path.strip_prefix(root).unwrap_or(&path))
+    );
+    Ok(())
+}
+
+/// The text of a new page: a title from the slug, every required field with a placeholder of
+/// its type, every relation as an empty list, and `draft: true` so it stays out of the site.
+pub fn new_page_text(slug: &str, cc: &config::CollectionConfig) -> String {
+    use config::FieldKind::*;
+    let mut title = slug.replace('-', " ");
+    if let Some(first) = title.get(0..1) {
+        title = first.to_uppercase() + &title[1..];
+    }
+    let mut s = format!(
+        "---\ntitle: \"{title}\"\nsummary: \"\"\ndraft: true  # remove when the page is ready\n"
+    );
+    for (name, spec) in &cc.fields {
+        let value = match spec.kind {
+            String => "\"\"".to_string(),
+            Integer => "0".into(),
+            Float => "0.0".into(),
+            Boolean => "false".into(),
+            Date => "2000-01-01".into(),
+            Enum => spec.values.first().cloned().unwrap_or_default(),
+            List | Records => "[]".into(),
+        };
+        let note = if spec.required {
+            "required"
+        } else {
+            "optional"
+        };
+        s.push_str(&format!(
+            "{name}: {value}  # {note}: {}\n",
+            spec.kind.describe()
+        ));
+    }
+    for (name, spec) in &cc.relations {
+        let how = match spec.why {
+            config::WhyRule::Required => "each as {to: slug, why: \"…\"}",
+            config::WhyRule::Optional => "slugs, or {to: slug, why: \"…\"}",
+        };
+        s.push_str(&format!("{name}: []  # pages of `{}`: {how}\n", spec.to));
+    }
+    s.push_str("---\n\n## Inleiding\n\n");
+    s
+}

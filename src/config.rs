@@ -1,0 +1,418 @@
+//! Stage 1: `site.toml`, parsed and checked.
+//!
+//! Unknown keys and wrong types are errors naming the key and its line; cross-references
+//! (a relation to a collection that does not exist, a `sort_by` on an unknown field) are
+//! checked here too, so later stages can trust the configuration.
+
+use crate::error::{Diagnostic, Diagnostics, Error, Result, line_col, suggestion};
+use indexmap::IndexMap;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+pub const CONFIG_FILE: &str = "site.toml";
+
+/// The whole site configuration.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    pub title: String,
+    #[serde(default)]
+    pub description: String,
+    pub base_url: String,
+    #[serde(default = "default_language")]
+    pub language: String,
+    #[serde(default = "default_theme")]
+    pub theme: String,
+    #[serde(default = "default_output_dir")]
+    pub output_dir: String,
+    #[serde(default)]
+    pub author: String,
+    /// Raw HTML in Markdown is escaped unless this is true.
+    #[serde(default)]
+    pub allow_raw_html: bool,
+    /// Pages per list page; 0 turns pagination off.
+    #[serde(default = "default_paginate_by")]
+    pub paginate_by: usize,
+    /// In declaration order: the order of the main navigation and the home page.
+    #[serde(default)]
+    pub collections: IndexMap<String, CollectionConfig>,
+}
+
+fn default_language() -> String {
+    "nl".into()
+}
+fn default_theme() -> String {
+    "default".into()
+}
+fn default_output_dir() -> String {
+    "public".into()
+}
+fn default_paginate_by() -> usize {
+    20
+}
+
+/// A folder under `content/` with its own fields and relations.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CollectionConfig {
+    pub title: String,
+    #[serde(default)]
+    pub description: String,
+    /// `weight`, `title`, `date` or the name of one of the collection's fields.
+    #[serde(default = "default_sort_by")]
+    pub sort_by: String,
+    /// Overrides the site's `paginate_by` for this collection's list.
+    pub paginate_by: Option<usize>,
+    /// Accept front-matter keys that are not declared fields.
+    #[serde(default)]
+    pub allow_unknown_fields: bool,
+    /// In declaration order, which is the order pages show them in.
+    #[serde(default)]
+    pub fields: IndexMap<String, FieldSpec>,
+    /// In declaration order: the order pages list them in.
+    #[serde(default)]
+    pub relations: IndexMap<String, RelationSpec>,
+}
+
+fn default_sort_by() -> String {
+    "weight".into()
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FieldSpec {
+    #[serde(rename = "type")]
+    pub kind: FieldKind,
+    #[serde(default)]
+    pub required: bool,
+    /// The allowed values of an `enum` field (or of the items of a `list`).
+    #[serde(default)]
+    pub values: Vec<String>,
+    /// The allowed keys of the items of a `records` field.
+    #[serde(default)]
+    pub keys: Vec<String>,
+    /// How the field is named on the page (default: the key with a capital).
+    pub label: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FieldKind {
+    String,
+    Integer,
+    Float,
+    Boolean,
+    Date,
+    Enum,
+    /// A list of strings.
+    List,
+    /// A list of small maps of strings, e.g. people with a name and a function.
+    Records,
+}
+
+impl FieldKind {
+    pub fn describe(self) -> &'static str {
+        match self {
+            FieldKind::String => "a string",
+            FieldKind::Integer => "an integer",
+            FieldKind::Float => "a number",
+            FieldKind::Boolean => "true or false",
+            FieldKind::Date => "a date (YYYY-MM-DD)",
+            FieldKind::Enum => "one of the listed values",
+            FieldKind::List => "a list of strings",
+            FieldKind::Records => "a list of records",
+        }
+    }
+}
+
+/// A typed link from the pages of one collection to the pages of another.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RelationSpec {
+    /// The target collection.
+    pub to: String,
+    /// The name under which target pages list their sources.
+    pub inverse: String,
+    #[serde(default)]
+    pub why: WhyRule,
+}
+
+/// Whether each link of a relation must give its reason.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum WhyRule {
+    Required,
+    #[default]
+    Optional,
+}
+
+/// Front-matter keys every page understands, whatever its collection.
+pub const BUILTIN_KEYS: &[&str] = &[
+    "title", "summary", "date", "updated", "draft", "weight", "slug", "aliases", "template",
+];
+
+impl Config {
+    /// Read and check `site.toml` in `root`.
+    pub fn load(root: &Path) -> Result<Config> {
+        let path = root.join(CONFIG_FILE);
+        let text = std::fs::read(&path).map_err(|e| {
+            if e.kind() == std::io::ErrorKind::NotFound {
+                Error::Usage(format!(
+                    "no {CONFIG_FILE} in {}: run kennisbank in a site folder or pass --root",
+                    crate::error::display_path(root)
+                ))
+            } else {
+                Error::io(&path, e)
+            }
+        })?;
+        let text = String::from_utf8(text).map_err(|e| {
+            Error::single(Diagnostic::error(
+                CONFIG_FILE,
+                0,
+                0,
+                format!("not valid UTF-8: {e}"),
+            ))
+        })?;
+        Config::parse(&text)
+    }
+
+    /// Parse and check the text of a `site.toml`.
+    pub fn parse(text: &str) -> Result<Config> {
+        let config: Config = toml::from_str(text).map_err(|e| {
+            let (line, column) = e.span().map_or((0, 0), |s| line_col(text, s.start));
+            Error::single(Diagnostic::error(
+                CONFIG_FILE,
+                line,
+                column,
+                e.message().trim().to_string(),
+            ))
+        })?;
+        let problems = config.check(text);
+        problems.into_result()?;
+        Ok(config)
+    }
+
+    fn check(&self, text: &str) -> Diagnostics {
+        let mut out = Diagnostics::default();
+        let mut err = |needle: &str, msg: String| {
+            let line = find_line(text, needle);
+            out.push(Diagnostic::error(CONFIG_FILE, line, 0, msg));
+        };
+        if let Err(msg) = self.base_path_checked() {
+            err("base_url", msg);
+        }
+        let names: Vec<&str> = self.collections.keys().map(String::as_str).collect();
+        for (name, coll) in &self.collections {
+            if !crate::content::is_valid_slug(name) || name == "data" {
+                err(
+                    &format!("collections.{name}"),
+                    format!(
+                        "collection name `{name}` must be a lower-case slug (a-z, 0-9, -) and not `data`"
+                    ),
+                );
+            }
+            let sortable = ["weight", "title", "date"].contains(&coll.sort_by.as_str())
+                || coll.fields.contains_key(&coll.sort_by);
+            if !sortable {
+                let choices = ["weight", "title", "date"]
+                    .into_iter()
+                    .chain(coll.fields.keys().map(String::as_str));
+                err(
+                    "sort_by",
+                    format!(
+                        "collection `{name}`: cannot sort by unknown field `{}`{}",
+                        coll.sort_by,
+                        suggestion(&coll.sort_by, choices)
+                    ),
+                );
+            }
+            for (field, spec) in &coll.fields {
+                if BUILTIN_KEYS.contains(&field.as_str()) {
+                    err(
+                        &format!("fields.{field}"),
+                        format!(
+                            "collection `{name}`: field `{field}` is a built-in key and cannot be redeclared"
+                        ),
+                    );
+                }
+                if spec.kind == FieldKind::Enum && spec.values.is_empty() {
+                    err(
+                        &format!("fields.{field}"),
+                        format!("collection `{name}`: enum field `{field}` needs `values = [...]`"),
+                    );
+                }
+            }
+            for (rel, spec) in &coll.relations {
+                let header = format!("collections.{name}.relations.{rel}");
+                if coll.fields.contains_key(rel) || BUILTIN_KEYS.contains(&rel.as_str()) {
+                    err(
+                        &header,
+                        format!("collection `{name}`: relation `{rel}` has the name of a field"),
+                    );
+                }
+                match self.collections.get(&spec.to) {
+                    None => err(
+                        &header,
+                        format!(
+                            "relation `{name}.{rel}` points to unknown collection `{}`{}",
+                            spec.to,
+                            suggestion(&spec.to, names.iter().copied())
+                        ),
+                    ),
+                    Some(target) => {
+                        if target.fields.contains_key(&spec.inverse)
+                            || target.relations.contains_key(&spec.inverse)
+                        {
+                            err(
+                                &header,
+                                format!(
+                                    "relation `{name}.{rel}`: inverse name `{}` is already a field or relation of `{}`",
+                                    spec.inverse, spec.to
+                                ),
+                            );
+                        }
+                    }
+                }
+            }
+        }
+        // Two relations into one collection may not share an inverse name.
+        let mut inverses: BTreeMap<(&str, &str), &str> = BTreeMap::new();
+        for (name, coll) in &self.collections {
+            for (rel, spec) in &coll.relations {
+                if let Some(prev) = inverses.insert((spec.to.as_str(), spec.inverse.as_str()), rel)
+                {
+                    let _ = prev;
+                    err(
+                        &format!("collections.{name}.relations.{rel}"),
+                        format!(
+                            "relation `{name}.{rel}`: inverse name `{}` is used twice for collection `{}`",
+                            spec.inverse, spec.to
+                        ),
+                    );
+                }
+            }
+        }
+        out
+    }
+
+    /// The path part of `base_url`, always starting and ending with `/` (`/kenniskring/leren/`).
+    pub fn base_path(&self) -> String {
+        self.base_path_checked().unwrap_or_else(|_| "/".into())
+    }
+
+    fn base_path_checked(&self) -> std::result::Result<String, String> {
+        let url = self.base_url.trim();
+        let rest = url
+            .strip_prefix("https://")
+            .or_else(|| url.strip_prefix("http://"))
+            .ok_or_else(|| format!("base_url `{url}` must start with http:// or https://"))?;
+        let path = rest.find('/').map_or("/", |i| &rest[i..]);
+        if path.contains(['?', '#', '"', '<', '>', ' '])
+            || path.contains("/../")
+            || path.contains("/./")
+        {
+            return Err(format!(
+                "base_url `{url}` must be a plain URL without query, fragment or dot segments"
+            ));
+        }
+        let mut p = path.to_string();
+        if !p.ends_with('/') {
+            p.push('/');
+        }
+        Ok(p)
+    }
+
+    /// `base_url` without the trailing slash, scheme and host included (`https://x.nl/leren`).
+    pub fn base_url_trimmed(&self) -> &str {
+        self.base_url.trim().trim_end_matches('/')
+    }
+
+    /// The absolute URL of a site path (`lessen/x/` → `https://x.nl/leren/lessen/x/`).
+    pub fn absolute_url(&self, path: &str) -> String {
+        format!(
+            "{}/{}",
+            self.base_url_trimmed(),
+            path.trim_start_matches('/')
+        )
+    }
+
+    /// The root-relative URL of a site path, under the base path (`lessen/x/` → `/leren/lessen/x/`).
+    pub fn site_url(&self, path: &str) -> String {
+        format!("{}{}", self.base_path(), path.trim_start_matches('/'))
+    }
+
+    pub fn output_path(&self, root: &Path) -> PathBuf {
+        root.join(&self.output_dir)
+    }
+
+    pub fn theme_dir(&self, root: &Path) -> PathBuf {
+        root.join("themes").join(&self.theme)
+    }
+}
+
+/// The line of the first occurrence of `needle` in `text`; for `a.b.c` headers, the line of
+/// the table header or dotted key that names it. 0 when not found.
+fn find_line(text: &str, needle: &str) -> usize {
+    for (i, line) in text.lines().enumerate() {
+        let l = line.trim();
+        if l.starts_with('#') {
+            continue;
+        }
+        if l.contains(needle) {
+            return i + 1;
+        }
+    }
+    // `fields.nummer` may be written as `[collections.x.fields]` + `nummer = …`: fall back to the last part.
+    let last = needle.rsplit('.').next().unwrap_or(needle);
+    if last != needle {
+        return find_line(text, last);
+    }
+    0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MINIMAL: &str = "title = \"T\"\nbase_url = \"https://example.nl/kenniskring/leren\"\n";
+
+    #[test]
+    fn base_path_comes_from_base_url() {
+        let c = Config::parse(MINIMAL).unwrap();
+        assert_eq!(c.base_path(), "/kenniskring/leren/");
+        assert_eq!(c.site_url("lessen/x/"), "/kenniskring/leren/lessen/x/");
+        assert_eq!(
+            c.absolute_url("/lessen/x/"),
+            "https://example.nl/kenniskring/leren/lessen/x/"
+        );
+    }
+
+    #[test]
+    fn unknown_key_names_key_and_line() {
+        let text = format!("{MINIMAL}titel = \"x\"\n");
+        let Err(Error::Content(d)) = Config::parse(&text) else {
+            panic!("expected an error")
+        };
+        let d = &d.0[0];
+        assert_eq!(d.line, 3);
+        assert!(d.message.contains("unknown field `titel`"), "{}", d.message);
+    }
+
+    #[test]
+    fn relation_to_unknown_collection_suggests_the_right_one() {
+        let text = format!(
+            "{MINIMAL}[collections.lessen]\ntitle = \"L\"\n[collections.kwadranten]\ntitle = \"K\"\n\
+             [collections.lessen.relations.k]\nto = \"kwadrant\"\ninverse = \"lessen\"\n"
+        );
+        let Err(Error::Content(d)) = Config::parse(&text) else {
+            panic!("expected an error")
+        };
+        assert_eq!(d.0[0].line, 7);
+        assert!(
+            d.0[0].message.contains("did you mean `kwadranten`"),
+            "{}",
+            d.0[0].message
+        );
+    }
+}

@@ -1,0 +1,179 @@
+//! kennisbank: a static site generator for knowledge bases.
+//!
+//! The pipeline runs one stage a module, data flowing one way:
+//! [`config`] → [`content`] → [`graph`] → [`markdown`] (with [`views`]) → [`render`] → [`output`].
+//! [`serve`] runs the same pipeline in memory and watches for changes; [`cli`] is the command line.
+//! See ARCHITECTURE.md for the map and the invariants.
+
+pub mod cli;
+pub mod config;
+pub mod content;
+pub mod error;
+pub mod graph;
+pub mod markdown;
+pub mod output;
+pub mod render;
+pub mod serve;
+pub mod text;
+pub mod views;
+
+use error::{Diagnostic, Diagnostics, Error, Result};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+/// What to build and how.
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    /// The site folder, holding `site.toml`.
+    pub root: PathBuf,
+    /// Overrides `output_dir` of site.toml.
+    pub out: Option<PathBuf>,
+    /// Overrides `base_url` of site.toml.
+    pub base_url: Option<String>,
+    /// Include pages with `draft: true`.
+    pub drafts: bool,
+    /// Replace an output folder that kennisbank did not write.
+    pub force: bool,
+}
+
+/// A site compiled in memory: every page rendered, nothing written yet.
+pub struct Compiled {
+    pub site: graph::Site,
+    pub output: output::Output,
+    /// Warnings (errors make [`compile`] fail).
+    pub warnings: Diagnostics,
+    /// Wall time of each stage, for `--verbose` and the benchmarks.
+    pub timings: Vec<(&'static str, Duration)>,
+    /// Folders of the theme and site templates, for `serve` to watch.
+    pub theme_dirs: Vec<PathBuf>,
+}
+
+impl Compiled {
+    pub fn page_count(&self) -> usize {
+        self.site.nodes.len()
+    }
+}
+
+struct Stopwatch {
+    last: Instant,
+    laps: Vec<(&'static str, Duration)>,
+}
+
+impl Stopwatch {
+    fn new() -> Self {
+        Stopwatch {
+            last: Instant::now(),
+            laps: Vec::new(),
+        }
+    }
+    fn lap(&mut self, name: &'static str) {
+        let now = Instant::now();
+        self.laps.push((name, now - self.last));
+        self.last = now;
+    }
+}
+
+/// Run every stage but the write. Fails with every problem found when the content is wrong.
+pub fn compile(opts: &BuildOptions) -> Result<Compiled> {
+    let mut watch = Stopwatch::new();
+    let mut config = config::Config::load(&opts.root)?;
+    if let Some(url) = &opts.base_url {
+        config.base_url = url.clone();
+        let text = format!("title = \"x\"\nbase_url = {}\n", toml_string(url));
+        config::Config::parse(&text)?;
+    }
+    watch.lap("config");
+    let (content, mut diags) = content::load(&opts.root, &config);
+    watch.lap("load");
+    let (site, d) = graph::build(config, content, opts.drafts);
+    diags.extend(d);
+    watch.lap("graph");
+    let data_dir = opts.root.join(content::CONTENT_DIR).join(content::DATA_DIR);
+    let (bodies, d) = markdown::render_all(&site, &data_dir);
+    diags.extend(d);
+    watch.lap("markdown");
+    let theme = match render::load_theme(&opts.root, &site.config) {
+        Ok(t) => Some(t),
+        Err(d) => {
+            diags.extend(d);
+            None
+        }
+    };
+    if diags.has_errors() {
+        return Err(Error::Content(diags.sorted()));
+    }
+    let theme = theme.expect("theme loaded when there are no errors");
+    let mut out = output::Output::default();
+    diags.extend(render::render_site(&site, &bodies, &theme, &mut out));
+    for path in &out.collisions {
+        diags.push(Diagnostic::error(
+            content::CONTENT_DIR,
+            0,
+            0,
+            format!(
+                "two files would be written to `{path}` (a page, alias or asset share this URL)"
+            ),
+        ));
+    }
+    watch.lap("render");
+    let warnings = diags.into_result()?;
+    Ok(Compiled {
+        site,
+        output: out,
+        warnings,
+        timings: watch.laps,
+        theme_dirs: theme.dirs.clone(),
+    })
+}
+
+fn toml_string(s: &str) -> String {
+    format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
+}
+
+/// The output folder a build writes to.
+pub fn output_dir(opts: &BuildOptions, config: &config::Config) -> PathBuf {
+    match &opts.out {
+        Some(p) => p.clone(),
+        None => config.output_path(&opts.root),
+    }
+}
+
+/// Check that the output folder is one the build may replace.
+pub fn guard_output(opts: &BuildOptions, config: &config::Config) -> Result<PathBuf> {
+    let out = output_dir(opts, config);
+    let root = &opts.root;
+    let protected = [
+        ("content", root.join(content::CONTENT_DIR)),
+        ("theme", config.theme_dir(root)),
+        ("templates", root.join("templates")),
+        ("static", root.join("static")),
+    ];
+    output::check_output_dir(&out, root, &protected)?;
+    Ok(out)
+}
+
+/// Compile and write the site. Returns the compiled site and what the write did.
+pub fn build(opts: &BuildOptions) -> Result<(Compiled, output::WriteStats)> {
+    let config = config::Config::load(&opts.root)?;
+    let out = guard_output(opts, &config)?;
+    let mut compiled = compile(opts)?;
+    let start = Instant::now();
+    let stats = output::write(&compiled.output, &out, opts.force)?;
+    compiled.timings.push(("write", start.elapsed()));
+    Ok((compiled, stats))
+}
+
+/// Find the site root: `dir` itself or the nearest parent holding a site.toml.
+pub fn find_root(dir: &Path) -> PathBuf {
+    let abs = output::absolute(dir);
+    let mut cur = abs.as_path();
+    loop {
+        if cur.join(config::CONFIG_FILE).is_file() {
+            return cur.to_path_buf();
+        }
+        match cur.parent() {
+            Some(p) => cur = p,
+            None => return abs,
+        }
+    }
+}

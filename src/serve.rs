@@ -1,0 +1,532 @@
+//! `kennisbank serve`: build in memory, serve over HTTP, watch the site, rebuild on change and
+//! tell open pages to reload.
+//!
+//! The server answers only from the built site held in memory, so no request can reach a file
+//! outside it. A failed rebuild keeps the last good site and shows the problems in the page.
+
+use crate::BuildOptions;
+use crate::error::{Error, Result};
+use crate::output::Output;
+use notify::{RecursiveMode, Watcher};
+use std::io::{BufRead, BufReader, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Condvar, Mutex, RwLock};
+use std::time::{Duration, Instant};
+
+/// Where the dev server's own files live; never a path of the site.
+pub const PREFIX: &str = "/_kennisbank/";
+const LIVERELOAD_JS: &str = include_str!("serve/livereload.js");
+const MAX_HEADER_BYTES: usize = 16 * 1024;
+
+/// The site being served and its state.
+pub struct State {
+    /// The last site that built without errors.
+    site: RwLock<Option<Output>>,
+    /// The problems of the last build, when it failed.
+    problems: RwLock<Option<String>>,
+    /// Bumped on every build; open pages wait on it.
+    generation: Mutex<u64>,
+    changed: Condvar,
+}
+
+impl State {
+    fn new() -> Self {
+        State {
+            site: RwLock::new(None),
+            problems: RwLock::new(None),
+            generation: Mutex::new(0),
+            changed: Condvar::new(),
+        }
+    }
+
+    fn publish(&self, result: std::result::Result<Output, String>) {
+        match result {
+            Ok(out) => {
+                *self.site.write().unwrap_or_else(|e| e.into_inner()) = Some(out);
+                *self.problems.write().unwrap_or_else(|e| e.into_inner()) = None;
+            }
+            Err(msg) => *self.problems.write().unwrap_or_else(|e| e.into_inner()) = Some(msg),
+        }
+        let mut g = self.generation.lock().unwrap_or_else(|e| e.into_inner());
+        *g += 1;
+        self.changed.notify_all();
+    }
+
+    fn generation(&self) -> u64 {
+        *self.generation.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Wait until the generation differs from `seen`, or the timeout passes.
+    fn wait_change(&self, seen: u64, timeout: Duration) -> u64 {
+        let g = self.generation.lock().unwrap_or_else(|e| e.into_inner());
+        let (g, _) = self
+            .changed
+            .wait_timeout_while(g, timeout, |g| *g == seen)
+            .unwrap_or_else(|e| e.into_inner());
+        *g
+    }
+}
+
+/// Build once, serve, and rebuild on every change until the process ends.
+pub fn run(root: &Path, bind: &str, port: u16, drafts: bool) -> Result<()> {
+    let listener = TcpListener::bind((bind, port))
+        .map_err(|e| Error::Usage(format!("cannot listen on {bind}:{port}: {e}")))?;
+    let addr = listener.local_addr().map_err(|e| Error::io(root, e))?;
+    let host = if addr.ip().is_unspecified() {
+        "127.0.0.1".to_string()
+    } else {
+        addr.ip().to_string()
+    };
+    let opts = BuildOptions {
+        root: root.to_path_buf(),
+        base_url: Some(format!("http://{host}:{}/", addr.port())),
+        drafts,
+        ..Default::default()
+    };
+    let state = Arc::new(State::new());
+    rebuild(&opts, &state);
+    // Watch before announcing the address, so that no change after the announcement is missed.
+    let changes = start_watching(&opts.root);
+    println!(
+        "Serving {} at http://{host}:{}/ (Ctrl+C to stop)",
+        crate::error::display_path(root),
+        addr.port()
+    );
+    let _ = std::io::stdout().flush();
+    if let Some((watcher, rx)) = changes {
+        let watcher_state = state.clone();
+        std::thread::spawn(move || {
+            let _keep = watcher;
+            rebuild_on_change(&opts, rx, &watcher_state)
+        });
+    }
+    for stream in listener.incoming() {
+        let Ok(stream) = stream else { continue };
+        let state = state.clone();
+        std::thread::spawn(move || {
+            let _ = handle_connection(stream, &state);
+        });
+    }
+    Ok(())
+}
+
+/// Build in memory and publish the result.
+fn rebuild(opts: &BuildOptions, state: &State) {
+    let start = Instant::now();
+    match crate::compile(opts) {
+        Ok(compiled) => {
+            for w in &compiled.warnings.0 {
+                eprintln!("{w}");
+            }
+            let summary = crate::cli::summary(&compiled, start);
+            state.publish(Ok(compiled.output));
+            eprintln!("built: {summary}");
+        }
+        Err(e) => {
+            crate::cli::report_error(&e);
+            let text = match &e {
+                Error::Content(d) => {
+                    d.0.iter()
+                        .map(|d| d.to_string())
+                        .collect::<Vec<_>>()
+                        .join("\n")
+                }
+                other => other.to_string(),
+            };
+            state.publish(Err(text));
+        }
+    }
+}
+
+type Changes = std::sync::mpsc::Receiver<notify::Event>;
+
+/// A watcher on the whole site folder, and the channel its events arrive on.
+fn start_watching(root: &Path) -> Option<(notify::RecommendedWatcher, Changes)> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    let mut watcher = match notify::recommended_watcher(move |ev: notify::Result<notify::Event>| {
+        if let Ok(ev) = ev {
+            let _ = tx.send(ev);
+        }
+    }) {
+        Ok(w) => w,
+        Err(e) => {
+            eprintln!("warning: cannot watch for changes: {e}");
+            return None;
+        }
+    };
+    let root = crate::output::absolute(root);
+    if let Err(e) = watcher.watch(&root, RecursiveMode::Recursive) {
+        eprintln!("warning: cannot watch {}: {e}", root.display());
+        return None;
+    }
+    Some((watcher, rx))
+}
+
+/// Rebuild after each burst of relevant changes.
+fn rebuild_on_change(opts: &BuildOptions, rx: Changes, state: &State) {
+    let root = crate::output::absolute(&opts.root);
+    let ignored = ignored_dirs(&root);
+    while let Ok(ev) = rx.recv() {
+        if !is_relevant(&ev, &root, &ignored) {
+            continue;
+        }
+        // Let a burst of saves settle, then build once.
+        while rx.recv_timeout(Duration::from_millis(30)).is_ok() {}
+        eprintln!("change detected, rebuilding …");
+        rebuild(opts, state);
+    }
+}
+
+fn ignored_dirs(root: &Path) -> Vec<PathBuf> {
+    let out = crate::config::Config::load(root)
+        .map(|c| c.output_path(root))
+        .unwrap_or_else(|_| root.join("public"));
+    vec![
+        crate::output::absolute(&out),
+        root.join("target"),
+        root.join(".git"),
+        root.join("node_modules"),
+        root.join(".kennisbank-cache"),
+    ]
+}
+
+fn is_relevant(ev: &notify::Event, root: &Path, ignored: &[PathBuf]) -> bool {
+    if matches!(ev.kind, notify::EventKind::Access(_)) {
+        return false;
+    }
+    ev.paths.iter().any(|p| {
+        let hidden = p
+            .strip_prefix(root)
+            .map(|r| {
+                r.components()
+                    .any(|c| c.as_os_str().to_string_lossy().starts_with('.'))
+            })
+            .unwrap_or(false);
+        let in_ignored = ignored.iter().any(|i| p.starts_with(i));
+        let temp = p.file_name().is_some_and(|n| {
+            let n = n.to_string_lossy();
+            n.ends_with('~') || n.ends_with(".swp") || n.ends_with(".tmp")
+        });
+        !hidden && !in_ignored && !temp
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// HTTP
+
+struct Request {
+    method: String,
+    target: String,
+    keep_alive: bool,
+}
+
+fn read_request(reader: &mut BufReader<TcpStream>) -> std::io::Result<Option<Request>> {
+    let mut line = String::new();
+    let mut total = 0;
+    if reader.read_line(&mut line)? == 0 {
+        return Ok(None);
+    }
+    total += line.len();
+    let mut parts = line.split_whitespace();
+    let (Some(method), Some(target), version) = (parts.next(), parts.next(), parts.next()) else {
+        return Err(std::io::Error::other("bad request line"));
+    };
+    let mut keep_alive = version == Some("HTTP/1.1");
+    let (method, target) = (method.to_string(), target.to_string());
+    loop {
+        let mut h = String::new();
+        let n = reader.read_line(&mut h)?;
+        total += n;
+        if n == 0 || h == "\r\n" || h == "\n" {
+            break;
+        }
+        if total > MAX_HEADER_BYTES {
+            return Err(std::io::Error::other("headers too large"));
+        }
+        if let Some((k, v)) = h.split_once(':')
+            && k.eq_ignore_ascii_case("connection")
+        {
+            keep_alive = !v.trim().eq_ignore_ascii_case("close");
+        }
+    }
+    Ok(Some(Request {
+        method,
+        target,
+        keep_alive,
+    }))
+}
+
+fn handle_connection(stream: TcpStream, state: &State) -> std::io::Result<()> {
+    stream.set_read_timeout(Some(Duration::from_secs(10)))?;
+    let mut writer = stream.try_clone()?;
+    let mut reader = BufReader::new(stream);
+    loop {
+        let req = match read_request(&mut reader) {
+            Ok(Some(r)) => r,
+            Ok(None) => return Ok(()),
+            Err(_) => {
+                let _ = respond(
+                    &mut writer,
+                    400,
+                    "text/plain; charset=utf-8",
+                    b"bad request\n",
+                    false,
+                    true,
+                );
+                return Ok(());
+            }
+        };
+        let head_only = req.method == "HEAD";
+        if req.method != "GET" && !head_only {
+            respond(
+                &mut writer,
+                405,
+                "text/plain; charset=utf-8",
+                b"method not allowed\n",
+                false,
+                false,
+            )?;
+            return Ok(());
+        }
+        let path = match clean_path(&req.target) {
+            Ok(p) => p,
+            Err(status) => {
+                respond(
+                    &mut writer,
+                    status,
+                    "text/plain; charset=utf-8",
+                    b"bad request\n",
+                    head_only,
+                    req.keep_alive,
+                )?;
+                if !req.keep_alive {
+                    return Ok(());
+                }
+                continue;
+            }
+        };
+        if path == format!("{PREFIX}events") {
+            return stream_events(&mut writer, state);
+        }
+        let (status, ctype, body, location) = answer(&path, state);
+        if let Some(loc) = location {
+            let head = format!(
+                "HTTP/1.1 301 Moved Permanently\r\nLocation: {loc}\r\nContent-Length: 0\r\n\r\n"
+            );
+            writer.write_all(head.as_bytes())?;
+        } else {
+            respond(&mut writer, status, ctype, &body, head_only, req.keep_alive)?;
+        }
+        if !req.keep_alive {
+            return Ok(());
+        }
+    }
+}
+
+/// The decoded path of a request target, or the status to refuse it with. Only origin-form
+/// targets (`/a/b`) are served; `..`, backslashes, NUL and absolute URIs are refused.
+pub fn clean_path(target: &str) -> std::result::Result<String, u16> {
+    if !target.starts_with('/') {
+        return Err(400);
+    }
+    let path = target.split(['?', '#']).next().unwrap_or("/");
+    let decoded = percent_decode(path).ok_or(400u16)?;
+    if decoded.contains('\\') || decoded.contains('\0') {
+        return Err(400);
+    }
+    if decoded.split('/').any(|seg| seg == ".." || seg == ".") {
+        return Err(404);
+    }
+    Ok(decoded)
+}
+
+fn percent_decode(s: &str) -> Option<String> {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = std::str::from_utf8(bytes.get(i + 1..i + 3)?).ok()?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+/// Status, content type, body and an optional redirect for a clean path.
+fn answer(path: &str, state: &State) -> (u16, &'static str, Vec<u8>, Option<String>) {
+    if path == format!("{PREFIX}livereload.js") {
+        return (
+            200,
+            "text/javascript; charset=utf-8",
+            LIVERELOAD_JS.as_bytes().to_vec(),
+            None,
+        );
+    }
+    if path == format!("{PREFIX}status") {
+        let problems = state
+            .problems
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone();
+        let json = serde_json::json!({ "generation": state.generation(), "problems": problems });
+        return (200, "application/json", json.to_string().into_bytes(), None);
+    }
+    let site = state.site.read().unwrap_or_else(|e| e.into_inner());
+    let Some(site) = site.as_ref() else {
+        let problems = state
+            .problems
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+            .unwrap_or_default();
+        let body = format!(
+            "<!DOCTYPE html><html lang=\"nl\"><head><meta charset=\"utf-8\"><title>Bouwfout</title></head><body><h1>De site kon niet worden gebouwd</h1><pre>{}</pre></body></html>",
+            crate::text::escape_html(&problems)
+        );
+        return (
+            500,
+            "text/html; charset=utf-8",
+            inject_reload(body.into_bytes()),
+            None,
+        );
+    };
+    let key = path.trim_start_matches('/');
+    let file = if key.is_empty() || key.ends_with('/') {
+        format!("{key}index.html")
+    } else {
+        key.to_string()
+    };
+    if let Some(bytes) = site.read(&file) {
+        let ctype = content_type(&file);
+        let body = if ctype.starts_with("text/html") {
+            inject_reload(bytes)
+        } else {
+            bytes
+        };
+        return (200, ctype, body, None);
+    }
+    if !key.is_empty()
+        && !key.ends_with('/')
+        && site.files.contains_key(&format!("{key}/index.html"))
+    {
+        return (301, "", Vec::new(), Some(format!("{path}/")));
+    }
+    let body = site
+        .read("404.html")
+        .unwrap_or_else(|| b"<!DOCTYPE html><title>404</title><h1>404</h1>".to_vec());
+    (404, "text/html; charset=utf-8", inject_reload(body), None)
+}
+
+/// Add the live-reload module to an HTML page (an external script, so CSP-safe).
+fn inject_reload(mut html: Vec<u8>) -> Vec<u8> {
+    let tag = format!("<script type=\"module\" src=\"{PREFIX}livereload.js\"></script>");
+    let pos = html
+        .windows(7)
+        .rposition(|w| w == b"</body>")
+        .unwrap_or(html.len());
+    html.splice(pos..pos, tag.into_bytes());
+    html
+}
+
+pub fn content_type(path: &str) -> &'static str {
+    let ext = path.rsplit('.').next().unwrap_or("");
+    match ext {
+        "html" => "text/html; charset=utf-8",
+        "css" => "text/css; charset=utf-8",
+        "js" | "mjs" => "text/javascript; charset=utf-8",
+        "json" => "application/json",
+        "xml" => "application/xml; charset=utf-8",
+        "txt" => "text/plain; charset=utf-8",
+        "csv" => "text/csv; charset=utf-8",
+        "svg" => "image/svg+xml",
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "gif" => "image/gif",
+        "webp" => "image/webp",
+        "ico" => "image/x-icon",
+        "woff2" => "font/woff2",
+        "woff" => "font/woff",
+        "pdf" => "application/pdf",
+        _ => "application/octet-stream",
+    }
+}
+
+fn status_text(status: u16) -> &'static str {
+    match status {
+        200 => "OK",
+        301 => "Moved Permanently",
+        400 => "Bad Request",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        500 => "Internal Server Error",
+        _ => "Unknown",
+    }
+}
+
+fn respond(
+    w: &mut TcpStream,
+    status: u16,
+    ctype: &str,
+    body: &[u8],
+    head_only: bool,
+    keep_alive: bool,
+) -> std::io::Result<()> {
+    let head = format!(
+        "HTTP/1.1 {status} {}\r\nContent-Type: {ctype}\r\nContent-Length: {}\r\nCache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\nConnection: {}\r\n\r\n",
+        status_text(status),
+        body.len(),
+        if keep_alive { "keep-alive" } else { "close" }
+    );
+    w.write_all(head.as_bytes())?;
+    if !head_only {
+        w.write_all(body)?;
+    }
+    w.flush()
+}
+
+/// Server-sent events: `reload` after every successful build, `problems` after a failed one.
+fn stream_events(w: &mut TcpStream, state: &State) -> std::io::Result<()> {
+    w.write_all(b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n")?;
+    let mut seen = state.generation();
+    w.write_all(format!("retry: 500\nevent: hello\ndata: {seen}\n\n").as_bytes())?;
+    w.flush()?;
+    loop {
+        let g = state.wait_change(seen, Duration::from_secs(15));
+        if g == seen {
+            w.write_all(b": keep-alive\n\n")?; // fails once the page is gone, which ends the thread
+            w.flush()?;
+            continue;
+        }
+        seen = g;
+        let failed = state
+            .problems
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .is_some();
+        let event = if failed { "problems" } else { "reload" };
+        w.write_all(format!("event: {event}\ndata: {g}\n\n").as_bytes())?;
+        w.flush()?;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn traversal_and_absolute_uris_are_refused() {
+        assert_eq!(clean_path("/lessen/"), Ok("/lessen/".into()));
+        assert_eq!(clean_path("/a%20b?q=1"), Ok("/a b".into()));
+        assert_eq!(clean_path("/../../etc/passwd"), Err(404));
+        assert_eq!(clean_path("/%2e%2e/%2e%2e/etc/passwd"), Err(404));
+        assert_eq!(clean_path("/..%5c..%5cetc/passwd"), Err(400));
+        assert_eq!(clean_path("http://evil.example/etc/passwd"), Err(400));
+        assert_eq!(clean_path("/%zz"), Err(400));
+    }
+}

@@ -1,0 +1,319 @@
+//! The `basic` fixture built page by page: relations both ways, links under a sub-path,
+//! sitemap and feed, drafts absent, determinism and atomicity.
+
+mod common;
+use common::*;
+
+fn build(dir: &std::path::Path, extra: &[&str]) -> std::path::PathBuf {
+    let out = dir.join("public");
+    let o = kennisbank(dir, &[&["build"], extra].concat());
+    assert!(o.status.success(), "build failed: {}", stderr(&o));
+    out
+}
+
+#[test]
+fn builds_every_page_with_pretty_urls() {
+    let site = fixture("basic");
+    let out = build(site.path(), &[]);
+    for page in [
+        "index.html",
+        "lessen/index.html",
+        "lessen/pagina/2/index.html",
+        "lessen/eerste-les/index.html",
+        "lessen/tweede-les/index.html",
+        "lessen/derde-les/index.html",
+        "kwadranten/responsieve-overheid/index.html",
+        "themas/participatie/index.html",
+        "themas/index.html",
+        "over/index.html",
+        "oud/over/index.html",
+        "404.html",
+        "sitemap.xml",
+        "atom.xml",
+        "robots.txt",
+        "data/enquete/sturing.csv",
+    ] {
+        assert!(out.join(page).is_file(), "missing {page}");
+    }
+}
+
+#[test]
+fn relations_show_on_both_sides_with_their_reason() {
+    let site = fixture("basic");
+    let out = build(site.path(), &[]);
+    let lesson = read(out.join("lessen/eerste-les/index.html"));
+    assert!(lesson.contains(
+        "href=\"/kenniskring/leren/kwadranten/responsieve-overheid/\">Responsieve overheid</a>"
+    ));
+    // the reason is shown, escaped
+    assert!(lesson.contains(
+        "Omdat de gemeente &lt;em&gt;luistert&lt;/em&gt; naar vragen uit de samenleving."
+    ));
+    let quadrant = read(out.join("kwadranten/responsieve-overheid/index.html"));
+    assert!(
+        quadrant.contains("href=\"/kenniskring/leren/lessen/eerste-les/\">Eerste les</a>"),
+        "inverse missing"
+    );
+    assert!(quadrant.contains("href=\"/kenniskring/leren/lessen/tweede-les/\">Tweede les</a>"));
+    assert!(quadrant.contains("Ook hier reageert de gemeente."));
+    let theme = read(out.join("themas/participatie/index.html"));
+    assert!(theme.contains(">Eerste les</a>"));
+    // lessons are ordered by `nummer`: first before second on the quadrant page
+    assert!(quadrant.find("Eerste les").unwrap() < quadrant.find("Tweede les").unwrap());
+}
+
+#[test]
+fn internal_links_resolve_under_the_base_path() {
+    let site = fixture("basic");
+    let out = build(site.path(), &[]);
+    let lesson = read(out.join("lessen/eerste-les/index.html"));
+    assert!(
+        lesson.contains(
+            "<a href=\"/kenniskring/leren/lessen/tweede-les/#kop-met-accent\">vervolg</a>"
+        )
+    );
+    // a bare [[slug]] takes the target's title as its text
+    assert!(lesson.contains(
+        "<a href=\"/kenniskring/leren/kwadranten/responsieve-overheid/\">Responsieve overheid</a>"
+    ));
+    assert!(
+        lesson.contains("<h2 id=\"sudwest-fryslan\">"),
+        "Dutch heading id"
+    );
+    assert!(lesson.contains("class=\"external\" rel=\"external noopener\""));
+    let about = read(out.join("over/index.html"));
+    assert!(about.contains("href=\"/kenniskring/leren/lessen/eerste-les/#waarom-deze-les\""));
+    // every root-relative URL in every page stays under the base path
+    for (path, bytes) in read_tree(&out) {
+        if !path.ends_with(".html") {
+            continue;
+        }
+        let html = String::from_utf8(bytes).unwrap();
+        for attr in ["href=\"/", "src=\"/"] {
+            for (i, _) in html.match_indices(attr) {
+                let rest = &html[i + attr.len() - 1..];
+                assert!(
+                    rest.starts_with("/kenniskring/leren/"),
+                    "{path}: link outside the base path: {}",
+                    &rest[..40.min(rest.len())]
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn base_url_flag_moves_every_link() {
+    let site = fixture("basic");
+    let out = build(site.path(), &["--base-url", "https://vgs.nl/ander/pad/"]);
+    let lesson = read(out.join("lessen/eerste-les/index.html"));
+    assert!(lesson.contains("href=\"/ander/pad/lessen/tweede-les/#kop-met-accent\""));
+    assert!(
+        lesson.contains(
+            "<link rel=\"canonical\" href=\"https://vgs.nl/ander/pad/lessen/eerste-les/\">"
+        )
+    );
+}
+
+#[test]
+fn sitemap_and_feed_are_well_formed_xml() {
+    let site = fixture("basic");
+    let out = build(site.path(), &[]);
+    let sitemap = read(out.join("sitemap.xml"));
+    let doc = roxmltree::Document::parse(&sitemap).expect("sitemap parses");
+    let locs: Vec<&str> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("loc"))
+        .filter_map(|n| n.text())
+        .collect();
+    assert!(locs.contains(&"https://example.nl/kenniskring/leren/lessen/eerste-les/"));
+    assert!(locs.contains(&"https://example.nl/kenniskring/leren/"));
+    let feed = read(out.join("atom.xml"));
+    let doc = roxmltree::Document::parse(&feed).expect("feed parses");
+    let titles: Vec<&str> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("entry"))
+        .flat_map(|e| {
+            e.children()
+                .filter(|c| c.has_tag_name("title"))
+                .filter_map(|c| c.text())
+        })
+        .collect();
+    assert_eq!(
+        titles,
+        vec!["Over deze site"],
+        "only dated pages are in the feed"
+    );
+    let robots = read(out.join("robots.txt"));
+    assert!(robots.contains("Sitemap: https://example.nl/kenniskring/leren/sitemap.xml"));
+}
+
+#[test]
+fn drafts_appear_in_no_file_unless_asked() {
+    let site = fixture("basic");
+    let out = build(site.path(), &[]);
+    for (path, bytes) in read_tree(&out) {
+        let text = String::from_utf8_lossy(&bytes);
+        assert!(!text.contains("GEHEIMWOORD"), "draft leaked into {path}");
+        assert!(!path.contains("geheim"), "draft file {path}");
+    }
+    let with = site.path().join("met-concepten");
+    let o = kennisbank(
+        site.path(),
+        &["build", "--drafts", "--out", with.to_str().unwrap()],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(read(with.join("lessen/geheime-les/index.html")).contains("GEHEIMWOORD"));
+}
+
+#[test]
+fn aliases_redirect_without_script() {
+    let site = fixture("basic");
+    let out = build(site.path(), &[]);
+    let alias = read(out.join("oud/over/index.html"));
+    assert!(
+        alias.contains("<meta http-equiv=\"refresh\" content=\"0; url=/kenniskring/leren/over/\">")
+    );
+    assert!(!alias.contains("<script"));
+}
+
+#[test]
+fn charts_render_as_svg_with_a_table() {
+    let site = fixture("basic");
+    let out = build(site.path(), &[]);
+    let lesson = read(out.join("lessen/eerste-les/index.html"));
+    assert!(lesson.contains("<figure class=\"chart\""));
+    assert!(lesson.contains("<svg class=\"chart-svg\""));
+    assert!(lesson.contains("<td>86</td><td>81</td>"));
+}
+
+#[test]
+fn two_builds_give_identical_bytes() {
+    let a = fixture("basic");
+    let b = fixture("basic");
+    let out_a = build(a.path(), &[]);
+    let out_b = build(b.path(), &[]);
+    let (ta, tb) = (read_tree(&out_a), read_tree(&out_b));
+    assert_eq!(ta.keys().collect::<Vec<_>>(), tb.keys().collect::<Vec<_>>());
+    for (k, v) in &ta {
+        assert!(v == &tb[k], "{k} differs between two builds");
+    }
+}
+
+#[test]
+fn a_failed_build_leaves_the_previous_site_untouched() {
+    let site = fixture("basic");
+    let out = build(site.path(), &[]);
+    let before = read_tree(&out);
+    std::fs::write(
+        site.path().join("content/lessen/derde-les.md"),
+        "---\ntitle: Kapot\nnummer: drie\n---\n",
+    )
+    .unwrap();
+    let o = kennisbank(site.path(), &["build"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains(
+        "content/lessen/derde-les.md:3:1: field `nummer` must be an integer, found `drie`"
+    ));
+    assert_eq!(read_tree(&out), before, "the previous site changed");
+    let leftovers: Vec<_> = std::fs::read_dir(site.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("kennisbank-tmp"))
+        .collect();
+    assert!(
+        leftovers.is_empty(),
+        "temporary folders left: {leftovers:?}"
+    );
+}
+
+#[test]
+fn a_rebuild_links_unchanged_files_and_updates_changed_ones() {
+    let site = fixture("basic");
+    let out = build(site.path(), &[]);
+    let before = read_tree(&out);
+    let page = out.join("themas/participatie/index.html");
+    std::fs::write(
+        site.path().join("content/themas/participatie.md"),
+        "---\ntitle: Participatie\n---\nNieuwe tekst.\n",
+    )
+    .unwrap();
+    let o = kennisbank(site.path(), &["build", "--verbose"]);
+    assert!(o.status.success());
+    assert!(read(&page).contains("Nieuwe tekst."));
+    // only the files whose bytes changed are written anew; every other file is linked
+    let after = read_tree(&out);
+    let changed = after
+        .iter()
+        .filter(|(k, v)| *k != ".kennisbank-manifest" && before.get(*k) != Some(v))
+        .count();
+    assert!(
+        (1..after.len() / 2).contains(&changed),
+        "{changed} files changed"
+    );
+    let err = stderr(&o);
+    let line = err
+        .lines()
+        .find(|l| l.contains("unchanged, linked"))
+        .expect("write statistics");
+    let numbers: Vec<usize> = line
+        .split(|c: char| !c.is_ascii_digit())
+        .filter_map(|n| n.parse().ok())
+        .collect();
+    let (files, linked) = (numbers[0], numbers[1]);
+    assert_eq!(files - linked, changed, "{line}");
+}
+
+#[test]
+fn output_folder_guard_refuses_dangerous_targets() {
+    let site = fixture("basic");
+    let root = site.path().to_string_lossy().into_owned();
+    let inside = |p: &str| site.path().join(p).to_string_lossy().into_owned();
+    for out in [
+        inside("."),
+        inside("content"),
+        inside("content/public"),
+        inside("themes/default"),
+        "/".into(),
+        root,
+    ] {
+        let o = kennisbank(site.path(), &["build", "--out", &out]);
+        assert_eq!(
+            o.status.code(),
+            Some(2),
+            "--out {out} accepted: {}",
+            stderr(&o)
+        );
+        assert!(
+            stderr(&o).contains("refusing to write the site"),
+            "{}",
+            stderr(&o)
+        );
+    }
+    assert!(site.path().join("content/_index.md").exists());
+    // a folder with someone else's files needs --force
+    let other = site.path().join("elders");
+    std::fs::create_dir_all(&other).unwrap();
+    std::fs::write(other.join("notities.txt"), "belangrijk").unwrap();
+    let o = kennisbank(site.path(), &["build", "--out", other.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("--force"));
+    assert_eq!(read(other.join("notities.txt")), "belangrijk");
+    let o = kennisbank(
+        site.path(),
+        &["build", "--out", other.to_str().unwrap(), "--force"],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+}
+
+#[test]
+fn summary_line_counts_pages_and_collections() {
+    let site = fixture("basic");
+    let o = kennisbank(site.path(), &["build"]);
+    let err = stderr(&o);
+    let last = err.lines().last().unwrap_or_default();
+    assert!(
+        last.starts_with("11 pages, 3 collections, 0 warnings in "),
+        "{last}"
+    );
+}

@@ -1,0 +1,93 @@
+//! One fixture per kind of content error under `tests/fixtures/errors/`: `kennisbank check`
+//! must exit 1 and print exactly the diagnostics in the fixture's `expected.txt`.
+
+mod common;
+use common::*;
+
+#[test]
+fn every_error_fixture_reports_its_file_line_and_message() {
+    let dir = repo().join("tests/fixtures/errors");
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert!(names.len() >= 20, "fixtures missing: {names:?}");
+    let mut failures = Vec::new();
+    for name in &names {
+        let site = fixture(&format!("errors/{name}"));
+        let expected = read(site.path().join("expected.txt"));
+        let o = kennisbank(site.path(), &["check"]);
+        let err = stderr(&o);
+        if o.status.code() != Some(1) {
+            failures.push(format!(
+                "{name}: exit {:?}, expected 1\n{err}",
+                o.status.code()
+            ));
+            continue;
+        }
+        if err.contains("panicked") {
+            failures.push(format!("{name}: panic\n{err}"));
+        }
+        let got: Vec<&str> = err.lines().filter(|l| !l.starts_with("error: ")).collect();
+        let want: Vec<&str> = expected.lines().collect();
+        if got != want {
+            failures.push(format!("{name}:\n  expected {want:#?}\n  got {got:#?}"));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+#[test]
+fn a_failing_build_writes_nothing() {
+    let site = fixture("errors/wrong-type");
+    let o = kennisbank(site.path(), &["build"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).ends_with("error: 1 problem found; nothing was written\n"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!site.path().join("public").exists());
+}
+
+#[test]
+fn check_json_lists_problems_for_editors() {
+    let site = fixture("errors/unknown-relation-target");
+    let o = kennisbank(site.path(), &["check", "--format", "json"]);
+    assert_eq!(o.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json on stdout");
+    assert_eq!(v["ok"], false);
+    let e = &v["errors"][0];
+    assert_eq!(e["file"], "content/lessen/les.md");
+    assert_eq!(e["line"], 5);
+    assert_eq!(e["column"], 9);
+    assert!(
+        e["message"]
+            .as_str()
+            .unwrap()
+            .contains("did you mean `responsieve-overheid`")
+    );
+    let ok = fixture("basic");
+    let o = kennisbank(ok.path(), &["check", "--format", "json"]);
+    assert!(o.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["ok"], true);
+}
+
+#[test]
+fn a_missing_site_toml_is_a_usage_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = kennisbank(dir.path(), &["check"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("no site.toml"), "{}", stderr(&o));
+}
+
+#[test]
+fn bad_usage_exits_2() {
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_kennisbank"))
+        .arg("bouw")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+}
