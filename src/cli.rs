@@ -59,6 +59,19 @@ pub enum Command {
         #[arg(long)]
         drafts: bool,
     },
+    /// Search the site as the browser does; prints ranked results with an excerpt.
+    Search {
+        /// The words to look for.
+        query: String,
+        /// Keep only pages with this facet value (e.g. themas=participatie); repeatable.
+        #[arg(long = "filter", value_name = "FIELD=VALUE")]
+        filters: Vec<String>,
+        #[arg(long, default_value_t = 10)]
+        limit: usize,
+        /// Print JSON: {"query", "total", "results": [{url, title, heading, collection, score, excerpt}]}.
+        #[arg(long)]
+        json: bool,
+    },
     /// Create a page in a collection with the fields the collection needs.
     New {
         /// The collection (a folder under content/ declared in site.toml).
@@ -98,6 +111,7 @@ pub fn main() -> i32 {
                 base_url,
                 drafts,
                 force,
+                cache_index: true,
             };
             run_build(&opts, verbose)
         }
@@ -111,6 +125,12 @@ pub fn main() -> i32 {
             format,
         ),
         Command::New { collection, slug } => run_new(&root, &collection, &slug),
+        Command::Search {
+            query,
+            filters,
+            limit,
+            json,
+        } => run_search(root, &query, &filters, limit, json),
     };
     match result {
         Ok(()) => 0,
@@ -216,6 +236,86 @@ fn run_check(opts: &BuildOptions, format: Format) -> Result<()> {
     print_diagnostics(&compiled.warnings);
     eprintln!("ok: {}", summary(&compiled, start));
     Ok(())
+}
+
+fn run_search(
+    root: PathBuf,
+    query: &str,
+    filters: &[String],
+    limit: usize,
+    json: bool,
+) -> Result<()> {
+    let opts = BuildOptions {
+        root,
+        cache_index: true,
+        ..Default::default()
+    };
+    let compiled = crate::compile(&opts)?;
+    let model = &compiled.search;
+    let filters = crate::search::parse_filters(model, filters).map_err(Error::Usage)?;
+    let answer = crate::search::answer(model, &compiled.site.config, query, &filters, limit);
+    if json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&answer).unwrap_or_default()
+        );
+        return Ok(());
+    }
+    let results = answer["results"].as_array().cloned().unwrap_or_default();
+    let bold = std::io::stdout().is_terminal();
+    for (i, r) in results.iter().enumerate() {
+        let heading = r["heading"]
+            .as_str()
+            .map(|h| format!(" › {h}"))
+            .unwrap_or_default();
+        println!(
+            "{:>2}. {}{heading}  ({:.2})",
+            i + 1,
+            r["title"].as_str().unwrap_or_default(),
+            r["score"].as_f64().unwrap_or(0.0)
+        );
+        println!("    {}", r["url"].as_str().unwrap_or_default());
+        println!(
+            "    {}",
+            highlight(r["excerpt"].as_str().unwrap_or_default(), &r["marks"], bold)
+        );
+    }
+    let total = answer["total"].as_u64().unwrap_or(0);
+    match total {
+        0 => eprintln!("no page matches `{query}`"),
+        _ if answer["partial"].as_bool() == Some(true) => {
+            eprintln!("{total} results (no page has every word; these have some)")
+        }
+        _ => eprintln!("{total} result{}", if total == 1 { "" } else { "s" }),
+    }
+    Ok(())
+}
+
+/// Mark the matched words of an excerpt: bold on a terminal, `*word*` elsewhere.
+fn highlight(text: &str, marks: &serde_json::Value, bold: bool) -> String {
+    let (open, close) = if bold {
+        ("\x1b[1m", "\x1b[0m")
+    } else {
+        ("*", "*")
+    };
+    let mut out = String::new();
+    let mut pos = 0;
+    for m in marks.as_array().into_iter().flatten() {
+        let (Some(a), Some(b)) = (m[0].as_u64(), m[1].as_u64()) else {
+            continue;
+        };
+        let (a, b) = (a as usize, b as usize);
+        if a < pos || b > text.len() || !text.is_char_boundary(a) || !text.is_char_boundary(b) {
+            continue;
+        }
+        out.push_str(&text[pos..a]);
+        out.push_str(open);
+        out.push_str(&text[a..b]);
+        out.push_str(close);
+        pos = b;
+    }
+    out.push_str(&text[pos..]);
+    out
 }
 
 fn run_new(root: &std::path::Path, collection: &str, slug: &str) -> Result<()> {

@@ -13,6 +13,7 @@ pub mod graph;
 pub mod markdown;
 pub mod output;
 pub mod render;
+pub mod search;
 pub mod serve;
 pub mod text;
 pub mod views;
@@ -34,7 +35,12 @@ pub struct BuildOptions {
     pub drafts: bool,
     /// Replace an output folder that kennisbank did not write.
     pub force: bool,
+    /// Keep the tantivy index in `.kennisbank-cache/` (else it is built in memory).
+    pub cache_index: bool,
 }
+
+/// Where the search index is kept between runs.
+pub const CACHE_DIR: &str = ".kennisbank-cache";
 
 /// A site compiled in memory: every page rendered, nothing written yet.
 pub struct Compiled {
@@ -46,6 +52,8 @@ pub struct Compiled {
     pub timings: Vec<(&'static str, Duration)>,
     /// Folders of the theme and site templates, for `serve` to watch.
     pub theme_dirs: Vec<PathBuf>,
+    /// What `kennisbank search` and `/_search` answer from.
+    pub search: search::SearchModel,
 }
 
 impl Compiled {
@@ -103,7 +111,24 @@ pub fn compile(opts: &BuildOptions) -> Result<Compiled> {
         return Err(Error::Content(diags.sorted()));
     }
     let theme = theme.expect("theme loaded when there are no errors");
+    let cache = opts
+        .cache_index
+        .then(|| opts.root.join(CACHE_DIR).join("search"));
+    let search = search::index::build(&site, &bodies, cache.as_deref()).map_err(|msg| {
+        Error::single(Diagnostic::error(
+            CACHE_DIR,
+            0,
+            0,
+            format!("search index: {msg}"),
+        ))
+    })?;
+    watch.lap("search");
     let mut out = output::Output::default();
+    let collections: Vec<String> = site.config.collections.keys().cloned().collect();
+    for f in search::export::export(&search, &collections) {
+        out.add(f);
+    }
+    watch.lap("export");
     diags.extend(render::render_site(&site, &bodies, &theme, &mut out));
     for path in &out.collisions {
         diags.push(Diagnostic::error(
@@ -123,6 +148,7 @@ pub fn compile(opts: &BuildOptions) -> Result<Compiled> {
         warnings,
         timings: watch.laps,
         theme_dirs: theme.dirs.clone(),
+        search,
     })
 }
 

@@ -16,6 +16,27 @@ pub struct Rendered {
     pub html: String,
     pub text: String,
     pub word_count: usize,
+    /// The body cut at every `h2` and `h3`: the part before the first heading, then one section a
+    /// heading. Search hits link to the section they sit in.
+    pub sections: Vec<Section>,
+}
+
+/// A stretch of a page body under one heading.
+#[derive(Debug, Default, Clone)]
+pub struct Section {
+    /// The heading's id; `None` for the part before the first heading.
+    pub anchor: Option<String>,
+    pub heading: String,
+    /// Byte range of the section in [`Rendered::text`].
+    pub range: std::ops::Range<usize>,
+}
+
+impl Rendered {
+    pub fn section_text(&self, i: usize) -> &str {
+        self.sections
+            .get(i)
+            .map_or("", |s| &self.text[s.range.clone()])
+    }
 }
 
 /// Render every page body. `data_dir` is where chart data files live (`content/data`).
@@ -59,9 +80,23 @@ struct PageRenderer<'a> {
     data_dir: &'a Path,
     diags: Diagnostics,
     text: String,
+    sections: Vec<Section>,
 }
 
 impl PageRenderer<'_> {
+    /// Close the current section at the end of the text so far and open a new one.
+    fn start_section(&mut self, anchor: Option<String>, heading: String) {
+        let end = self.text.len();
+        if let Some(last) = self.sections.last_mut() {
+            last.range.end = end;
+        }
+        self.sections.push(Section {
+            anchor,
+            heading,
+            range: end..end,
+        });
+    }
+
     fn line_of(&self, offset: usize) -> (usize, usize) {
         let (l, c) = line_col(&self.node.page.body, offset);
         (self.node.page.body_line + l - 1, c)
@@ -111,6 +146,7 @@ fn render_page(node: &Node, site: &Site, data_dir: &Path) -> (Rendered, Diagnost
         data_dir,
         diags: Diagnostics::default(),
         text: String::new(),
+        sections: vec![Section::default()],
     };
     let allow_html = site.config.allow_raw_html;
     let parser = Parser::new_ext(&node.page.body, markdown_options()).into_offset_iter();
@@ -163,11 +199,15 @@ fn render_page(node: &Node, site: &Site, data_dir: &Path) -> (Rendered, Diagnost
         }
         match event {
             Event::Start(Tag::Heading { level, .. }) => {
-                let id = node
-                    .headings
-                    .get(heading_index)
-                    .map(|h| h.id.clone())
-                    .unwrap_or_default();
+                let heading = node.headings.get(heading_index);
+                let id = heading.map(|h| h.id.clone()).unwrap_or_default();
+                if matches!(
+                    level,
+                    pulldown_cmark::HeadingLevel::H2 | pulldown_cmark::HeadingLevel::H3
+                ) {
+                    let title = heading.map(|h| h.title.clone()).unwrap_or_default();
+                    r.start_section(Some(id.clone()), title);
+                }
                 events.push(Event::Html(CowStr::from(format!(
                     "<{level} id=\"{}\">",
                     escape_html(&id)
@@ -273,10 +313,14 @@ fn render_page(node: &Node, site: &Site, data_dir: &Path) -> (Rendered, Diagnost
     let mut html = String::with_capacity(node.page.body.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
     let word_count = r.text.split_whitespace().count();
+    r.start_section(None, String::new());
+    let mut sections = r.sections;
+    sections.pop(); // the marker pushed above only closed the last section
     let rendered = Rendered {
         html,
         text: r.text,
         word_count,
+        sections,
     };
     (rendered, r.diags)
 }

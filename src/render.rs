@@ -16,6 +16,9 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+/// Where the search page lives.
+pub const SEARCH_PATH: &str = "zoeken/";
+
 /// The theme: compiled templates and static assets (with fingerprinted names for CSS and JS).
 pub struct Theme {
     tera: tera::Tera,
@@ -652,6 +655,31 @@ pub fn render_site(
         match r {
             Ok(files) => files.into_iter().for_each(|f| out.add(f)),
             Err(d) => diags.push(d),
+        }
+    }
+    if theme.tera.get_template_names().any(|n| n == "search.html") {
+        let titles: Vec<&str> = site
+            .config
+            .collections
+            .values()
+            .map(|c| c.title.as_str())
+            .collect();
+        let collections = serde_json::to_string(&titles).unwrap_or_default();
+        let page = serde_json::json!({
+            "title": "Zoeken",
+            "kind": "search",
+            "url": site.config.site_url(SEARCH_PATH),
+            "permalink": site.config.absolute_url(SEARCH_PATH),
+        });
+        match renderer.render("search.html", |ctx| {
+            ctx.insert("page", &page);
+            ctx.insert("search_collections", &collections);
+        }) {
+            Ok(html) => out.add(OutputFile::bytes(
+                format!("{SEARCH_PATH}index.html"),
+                html.into_bytes(),
+            )),
+            Err(msg) => diags.push(Diagnostic::error("templates/search.html", 0, 0, msg)),
         }
     }
     match renderer.render("404.html", |ctx| {

@@ -23,6 +23,8 @@ const MAX_HEADER_BYTES: usize = 16 * 1024;
 pub struct State {
     /// The last site that built without errors.
     site: RwLock<Option<Output>>,
+    /// Its search model and configuration, for `/_search`.
+    search: RwLock<Option<(crate::search::SearchModel, crate::config::Config)>>,
     /// The problems of the last build, when it failed.
     problems: RwLock<Option<String>>,
     /// Bumped on every build; open pages wait on it.
@@ -34,6 +36,7 @@ impl State {
     fn new() -> Self {
         State {
             site: RwLock::new(None),
+            search: RwLock::new(None),
             problems: RwLock::new(None),
             generation: Mutex::new(0),
             changed: Condvar::new(),
@@ -120,6 +123,8 @@ fn rebuild(opts: &BuildOptions, state: &State) {
                 eprintln!("{w}");
             }
             let summary = crate::cli::summary(&compiled, start);
+            *state.search.write().unwrap_or_else(|e| e.into_inner()) =
+                Some((compiled.search, compiled.site.config));
             state.publish(Ok(compiled.output));
             eprintln!("built: {summary}");
         }
@@ -309,7 +314,11 @@ fn handle_connection(stream: TcpStream, state: &State) -> std::io::Result<()> {
         if path == format!("{PREFIX}events") {
             return stream_events(&mut writer, state);
         }
-        let (status, ctype, body, location) = answer(&path, state);
+        let (status, ctype, body, location) = if path == "/_search" {
+            search_endpoint(&req.target, state)
+        } else {
+            answer(&path, state)
+        };
         if let Some(loc) = location {
             let head = format!(
                 "HTTP/1.1 301 Moved Permanently\r\nLocation: {loc}\r\nContent-Length: 0\r\n\r\n"
@@ -358,8 +367,47 @@ fn percent_decode(s: &str) -> Option<String> {
     String::from_utf8(out).ok()
 }
 
+type Answer = (u16, &'static str, Vec<u8>, Option<String>);
+
+/// `/_search?q=…&filter=field=value&limit=N`: the same JSON as `kennisbank search --json`.
+fn search_endpoint(target: &str, state: &State) -> Answer {
+    let query = target.split_once('?').map_or("", |(_, q)| q);
+    let (mut q, mut filters, mut limit) = (String::new(), Vec::new(), 10usize);
+    for pair in query.split('&') {
+        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+        let v = percent_decode(&v.replace('+', " ")).unwrap_or_default();
+        match k {
+            "q" => q = v,
+            "filter" => filters.push(v),
+            "limit" => limit = v.parse().unwrap_or(10).min(1000),
+            _ => {}
+        }
+    }
+    let guard = state.search.read().unwrap_or_else(|e| e.into_inner());
+    let Some((model, config)) = guard.as_ref() else {
+        return (
+            503,
+            "application/json",
+            br#"{"error":"the site has not been built"}"#.to_vec(),
+            None,
+        );
+    };
+    match crate::search::parse_filters(model, &filters) {
+        Ok(ids) => {
+            let json = crate::search::answer(model, config, &q, &ids, limit);
+            (200, "application/json", json.to_string().into_bytes(), None)
+        }
+        Err(msg) => (
+            400,
+            "application/json",
+            serde_json::json!({ "error": msg }).to_string().into_bytes(),
+            None,
+        ),
+    }
+}
+
 /// Status, content type, body and an optional redirect for a clean path.
-fn answer(path: &str, state: &State) -> (u16, &'static str, Vec<u8>, Option<String>) {
+fn answer(path: &str, state: &State) -> Answer {
     if path == format!("{PREFIX}livereload.js") {
         return (
             200,
@@ -465,6 +513,7 @@ fn status_text(status: u16) -> &'static str {
         404 => "Not Found",
         405 => "Method Not Allowed",
         500 => "Internal Server Error",
+        503 => "Service Unavailable",
         _ => "Unknown",
     }
 }

@@ -1,0 +1,310 @@
+//! The one Dutch analyzer of kennisbank, used for the tantivy index and for the vocabulary that
+//! the browser looks query words up in.
+//!
+//! The chain is tantivy's: `SimpleTokenizer`, `RemoveLongFilter`, `LowerCaser`,
+//! `AsciiFoldingFilter` (before the stop words, so that `vóór` is dropped like `voor`),
+//! `StopWordFilter` (Dutch) and `Stemmer` (Dutch). Two corrections, measured on the content:
+//!
+//! - **ge- protection.** Snowball 3's Dutch stemmer strips a `ge-` prefix or infix
+//!   (`gemeente` → `meen`, `omgevingswet` → `omvingswet`), which conflates unrelated words. A word
+//!   whose stem is not a prefix of the word (allowing the stemmer's last two letters) is stemmed
+//!   with the Dutch Porter algorithm instead, which only touches suffixes.
+//! - **Compounds.** A closed compound (`omgevingsvisie`, `gemeentesecretaris`) is indexed as the
+//!   whole word and as its parts, split with a dictionary of the words the corpus itself uses on
+//!   their own, so that `visie` finds *omgevingsvisie*.
+//!
+//! The browser never stems: it looks folded surface words up in a vocabulary exported from here.
+
+use std::collections::{HashMap, HashSet};
+use tantivy::tokenizer::{
+    AsciiFoldingFilter, Language, LowerCaser, RawTokenizer, RemoveLongFilter, SimpleTokenizer,
+    Stemmer, StopWordFilter, TextAnalyzer, Token, TokenStream, Tokenizer,
+};
+
+/// Tokens longer than this (in bytes) are dropped, as tantivy's default analyzer does.
+pub const MAX_TOKEN_BYTES: usize = 40;
+/// Compound parts are at least this many letters long.
+const MIN_PART: usize = 4;
+/// Words shorter than this are never split.
+const MIN_COMPOUND: usize = 8;
+
+/// What one surface word becomes in the index.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Analysis {
+    /// The folded surface form, as the browser computes it from typed text.
+    pub folded: String,
+    /// Index terms: the stem of the word, then the stems of its compound parts. Empty for stop words.
+    pub terms: Vec<String>,
+}
+
+/// Fold a query or surface word the way the browser does: NFC, lower case, diacritics removed.
+/// Must stay identical to `fold()` in `themes/default/static/search.js`.
+pub fn fold(word: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    let mut out = String::with_capacity(word.len());
+    for c in word
+        .nfd()
+        .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
+        .flat_map(char::to_lowercase)
+    {
+        match c {
+            'ß' => out.push_str("ss"),
+            'æ' => out.push_str("ae"),
+            'œ' => out.push_str("oe"),
+            'ĳ' => out.push_str("ij"),
+            'ø' => out.push('o'),
+            'ł' => out.push('l'),
+            'đ' => out.push('d'),
+            'ı' => out.push('i'),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Split text into words the way `SimpleTokenizer` does (runs of alphanumeric characters).
+/// Returns byte offsets into `text`.
+pub fn words(text: &str) -> Vec<(usize, &str)> {
+    let mut tokenizer = SimpleTokenizer::default();
+    let mut stream = tokenizer.token_stream(text);
+    let mut out = Vec::new();
+    while stream.advance() {
+        let t = stream.token();
+        out.push((t.offset_from, &text[t.offset_from..t.offset_to]));
+    }
+    out
+}
+
+/// The analyzer with its corpus-derived compound dictionary and caches.
+pub struct Analyzer {
+    chain: TextAnalyzer,
+    cache: HashMap<String, Option<Analysis>>,
+    dictionary: HashSet<String>,
+}
+
+impl Analyzer {
+    /// An analyzer whose compound dictionary is every folded non-stop word of `texts` with at
+    /// least four letters.
+    pub fn for_corpus<'a>(texts: impl Iterator<Item = &'a str>) -> Self {
+        let mut a = Analyzer {
+            chain: TextAnalyzer::builder(RawTokenizer::default())
+                .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES + 1))
+                .filter(LowerCaser)
+                .filter(AsciiFoldingFilter)
+                .filter(
+                    StopWordFilter::new(Language::Dutch)
+                        .expect("tantivy ships a Dutch stop-word list"),
+                )
+                .filter(Stemmer::new(Language::Dutch))
+                .build(),
+            cache: HashMap::new(),
+            dictionary: HashSet::new(),
+        };
+        let mut seen = HashSet::new();
+        for text in texts {
+            for (_, w) in words(text) {
+                if seen.insert(w.to_string()) {
+                    let folded = fold(w);
+                    if folded.chars().count() >= MIN_PART && a.stem_one(w).is_some() {
+                        a.dictionary.insert(folded);
+                    }
+                }
+            }
+        }
+        a
+    }
+
+    /// Stem one raw word with tantivy's chain; `None` for stop words and over-long words.
+    fn stem_one(&mut self, raw: &str) -> Option<String> {
+        let mut stream = self.chain.token_stream(raw);
+        let mut stem = None;
+        while stream.advance() {
+            stem = Some(stream.token().text.clone());
+        }
+        let stem = stem?;
+        let folded = fold(raw);
+        let keep = stem.len().saturating_sub(2);
+        let is_suffix_only = folded.is_char_boundary(keep.min(folded.len()))
+            && stem.is_char_boundary(keep)
+            && folded.starts_with(&stem[..keep]);
+        if is_suffix_only {
+            Some(stem)
+        } else {
+            Some(porter_stem(&folded))
+        }
+    }
+
+    /// The analysis of one surface word (cached).
+    pub fn analyze(&mut self, raw: &str) -> Option<Analysis> {
+        if let Some(hit) = self.cache.get(raw) {
+            return hit.clone();
+        }
+        let result = if raw.len() > MAX_TOKEN_BYTES {
+            None
+        } else {
+            let folded = fold(raw);
+            let mut terms = Vec::new();
+            if let Some(stem) = self.stem_one(raw) {
+                terms.push(stem);
+                for part in self.compound_parts(&folded) {
+                    if let Some(s) = self.stem_one(&part)
+                        && !terms.contains(&s)
+                    {
+                        terms.push(s);
+                    }
+                }
+            }
+            Some(Analysis { folded, terms })
+        };
+        self.cache.insert(raw.to_string(), result.clone());
+        result
+    }
+
+    /// The parts of a closed compound, when the whole word splits into dictionary words
+    /// (optionally joined by a linking `s`); the split with the fewest parts wins.
+    pub fn compound_parts(&self, folded: &str) -> Vec<String> {
+        let chars: Vec<char> = folded.chars().collect();
+        if chars.len() < MIN_COMPOUND || !chars.iter().all(|c| c.is_alphabetic()) {
+            return Vec::new();
+        }
+        let n = chars.len();
+        // best[i]: fewest parts covering chars[..i], with the split that achieves it
+        let mut best: Vec<Option<(usize, Vec<String>)>> = vec![None; n + 1];
+        best[0] = Some((0, Vec::new()));
+        for start in 0..n {
+            let Some((count, parts)) = best[start].clone() else {
+                continue;
+            };
+            for end in (start + MIN_PART)..=n {
+                let part: String = chars[start..end].iter().collect();
+                if (start == 0 && end == n) || !self.dictionary.contains(&part) {
+                    continue;
+                }
+                let mut next = parts.clone();
+                next.push(part);
+                for stop in [end, end + 1] {
+                    // a linking `s` (omgeving-s-visie) may follow a part
+                    if stop > n || (stop == end + 1 && chars[end] != 's') {
+                        continue;
+                    }
+                    if best[stop].as_ref().is_none_or(|(c, _)| count + 1 < *c) {
+                        best[stop] = Some((count + 1, next.clone()));
+                    }
+                }
+            }
+        }
+        match &best[n] {
+            Some((count, parts)) if *count >= 2 => parts.clone(),
+            _ => Vec::new(),
+        }
+    }
+}
+
+fn porter_stem(word: &str) -> String {
+    use std::borrow::Cow;
+    let stemmer = frostem::Stemmer::new(frostem::Algorithm::DutchPorter);
+    match stemmer.stem(word) {
+        Cow::Borrowed(s) => s.to_string(),
+        Cow::Owned(s) => s,
+    }
+}
+
+/// The analyzer as a tantivy tokenizer, so that the index sees exactly the terms above. It
+/// serves pre-analysed text: a map from surface word to its terms, filled by [`Analyzer`].
+#[derive(Clone)]
+pub struct IndexTokenizer {
+    pub terms: std::sync::Arc<HashMap<String, Vec<String>>>,
+}
+
+pub struct VecTokenStream {
+    tokens: Vec<Token>,
+    index: usize,
+}
+
+impl TokenStream for VecTokenStream {
+    fn advance(&mut self) -> bool {
+        self.index += 1;
+        self.index <= self.tokens.len()
+    }
+    fn token(&self) -> &Token {
+        &self.tokens[self.index - 1]
+    }
+    fn token_mut(&mut self) -> &mut Token {
+        &mut self.tokens[self.index - 1]
+    }
+}
+
+impl Tokenizer for IndexTokenizer {
+    type TokenStream<'a> = VecTokenStream;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> VecTokenStream {
+        let mut tokens = Vec::new();
+        for (position, (offset, w)) in words(text).into_iter().enumerate() {
+            let Some(terms) = self.terms.get(w) else {
+                continue;
+            };
+            for t in terms {
+                tokens.push(Token {
+                    offset_from: offset,
+                    offset_to: offset + w.len(),
+                    position,
+                    text: t.clone(),
+                    position_length: 1,
+                });
+            }
+        }
+        VecTokenStream { tokens, index: 0 }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn analyzer() -> Analyzer {
+        Analyzer::for_corpus(
+            ["De gemeente en de gemeentesecretaris maken een omgevingsvisie. Een visie op de omgeving; de secretaris."]
+                .into_iter(),
+        )
+    }
+
+    #[test]
+    fn stop_words_are_dropped_after_folding() {
+        let mut a = analyzer();
+        assert!(a.analyze("voor").unwrap().terms.is_empty());
+        assert!(
+            a.analyze("vóór").unwrap().terms.is_empty(),
+            "folded before the stop-word filter"
+        );
+        assert_eq!(a.analyze("Vóór").unwrap().folded, "voor");
+    }
+
+    #[test]
+    fn ge_words_keep_their_prefix() {
+        let mut a = analyzer();
+        let gemeente = a.analyze("gemeente").unwrap().terms[0].clone();
+        let gemeenten = a.analyze("gemeenten").unwrap().terms[0].clone();
+        assert_eq!(gemeente, gemeenten, "singular and plural share a term");
+        assert!(gemeente.starts_with("gemeent"), "{gemeente}");
+        assert_ne!(a.analyze("menen").unwrap().terms[0], gemeente);
+        assert!(a.analyze("omgevingswet").unwrap().terms[0].starts_with("omgeving"));
+    }
+
+    #[test]
+    fn compounds_are_indexed_whole_and_by_their_parts() {
+        let a = analyzer();
+        assert_eq!(
+            a.compound_parts("omgevingsvisie"),
+            vec!["omgeving", "visie"]
+        );
+        assert_eq!(
+            a.compound_parts("gemeentesecretaris"),
+            vec!["gemeente", "secretaris"]
+        );
+        assert!(a.compound_parts("secretaris").is_empty());
+        let mut a = a;
+        let terms = a.analyze("omgevingsvisie").unwrap().terms;
+        assert_eq!(terms.len(), 3, "{terms:?}");
+        assert_eq!(terms[2], a.analyze("visie").unwrap().terms[0]);
+    }
+}

@@ -1,0 +1,323 @@
+//! The query algorithm, shared in meaning with `search.js` in the default theme: the browser and
+//! `kennisbank search` run it on the same integer impacts, so they return the same pages in the
+//! same order. Change one, change the other, and the parity test will tell.
+//!
+//! 1. The query is split into words and folded ([`super::analyzer::fold`]).
+//! 2. Each word expands to index terms, each with a weight: the exact word (4); for the last
+//!    word, unless the query ends with a space, the words it begins (3, at most 50, most
+//!    frequent first); and only when neither exists, words at edit distance 1 (2) or, for words
+//!    of 9+ letters, 2 (1), from the same shard. Stop words are ignored.
+//! 3. A page's score for a word is the best impact × weight among the word's terms; its score for
+//!    the query is the sum over words. Pages with every word come first (AND); when no page has
+//!    them all, pages with the most words (OR), flagged as partial.
+//! 4. Filters keep pages with every given facet value. Ties go to the page that comes first in the
+//!    site.
+
+use super::SearchModel;
+use super::analyzer::{fold, words};
+use serde::Serialize;
+use std::collections::HashMap;
+
+pub const EXACT: u64 = 4;
+pub const PREFIX: u64 = 3;
+pub const FUZZY_1: u64 = 2;
+pub const FUZZY_2: u64 = 1;
+pub const MAX_EXPANSIONS: usize = 50;
+pub const MIN_PREFIX: usize = 3;
+
+/// A query word and the terms it stands for.
+#[derive(Debug, Clone, Serialize)]
+pub struct QueryWord {
+    pub word: String,
+    /// (term id, weight), at most one entry per term.
+    pub terms: Vec<(u32, u64)>,
+    /// The surface words that matched, for highlighting.
+    pub forms: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Hit {
+    pub page: u32,
+    /// Σ impact × weight.
+    pub score: u64,
+    /// The section where most query words occur.
+    pub section: usize,
+    pub matched: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Results {
+    pub words: Vec<QueryWord>,
+    pub hits: Vec<Hit>,
+    /// True when no page has every word and the hits have only some.
+    pub partial: bool,
+}
+
+/// Split and fold a query; the flag says whether the last word may be a prefix.
+pub fn parse(query: &str) -> (Vec<String>, bool) {
+    let query = crate::text::nfc(query);
+    let ws: Vec<String> = words(&query)
+        .into_iter()
+        .map(|(_, w)| fold(w))
+        .filter(|w| !w.is_empty())
+        .collect();
+    let prefix = !ws.is_empty() && !query.ends_with(char::is_whitespace);
+    (ws, prefix)
+}
+
+/// Levenshtein distance over characters, stopping early above `max`.
+pub fn edit_distance(a: &str, b: &str, max: usize) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    if a.len().abs_diff(b.len()) > max {
+        return max + 1;
+    }
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut cur = vec![0; b.len() + 1];
+    for i in 1..=a.len() {
+        cur[0] = i;
+        let mut row_min = cur[0];
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            cur[j] = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
+            row_min = row_min.min(cur[j]);
+        }
+        if row_min > max {
+            return max + 1;
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev[b.len()]
+}
+
+/// The terms one query word stands for.
+pub fn expand(model: &SearchModel, word: &str, is_last_prefix: bool) -> Option<QueryWord> {
+    let exact = model
+        .vocabulary
+        .get(word)
+        .map(|terms| terms.first().copied());
+    if let Some(None) = exact {
+        return None; // a stop word
+    }
+    let mut terms: Vec<(u32, u64)> = Vec::new();
+    let mut forms = Vec::new();
+    let add =
+        |terms: &mut Vec<(u32, u64)>, t: u32, w: u64| match terms.iter_mut().find(|(x, _)| *x == t)
+        {
+            Some(entry) => entry.1 = entry.1.max(w),
+            None => terms.push((t, w)),
+        };
+    if let Some(Some(t)) = exact {
+        add(&mut terms, t, EXACT);
+        forms.push(word.to_string());
+    }
+    let len = word.chars().count();
+    if is_last_prefix && len >= MIN_PREFIX {
+        let mut cands: Vec<(&str, u32)> = model
+            .vocabulary
+            .range(word.to_string()..)
+            .take_while(|(v, _)| v.starts_with(word))
+            .filter(|(v, _)| v.as_str() != word)
+            .filter_map(|(v, t)| t.first().map(|&t| (v.as_str(), t)))
+            .collect();
+        cands.sort_by(|a, b| {
+            model
+                .doc_freq(b.1)
+                .cmp(&model.doc_freq(a.1))
+                .then(a.0.cmp(b.0))
+        });
+        for (v, t) in cands.into_iter().take(MAX_EXPANSIONS) {
+            add(&mut terms, t, PREFIX);
+            forms.push(v.to_string());
+        }
+    }
+    if terms.is_empty() && len >= 5 {
+        let max = if len >= 9 { 2 } else { 1 };
+        let key = super::shard_key(word);
+        let mut cands: Vec<(&str, u32, usize)> = model
+            .vocabulary
+            .range(key.clone()..)
+            .take_while(|(v, _)| super::shard_key(v) == key)
+            .filter_map(|(v, t)| t.first().map(|&t| (v.as_str(), t)))
+            .map(|(v, t)| (v, t, edit_distance(word, v, max)))
+            .filter(|&(_, _, d)| d <= max)
+            .collect();
+        cands.sort_by(|a, b| {
+            a.2.cmp(&b.2)
+                .then(model.doc_freq(b.1).cmp(&model.doc_freq(a.1)))
+                .then(a.0.cmp(b.0))
+        });
+        for (v, t, d) in cands.into_iter().take(MAX_EXPANSIONS) {
+            add(&mut terms, t, if d == 1 { FUZZY_1 } else { FUZZY_2 });
+            forms.push(v.to_string());
+        }
+    }
+    Some(QueryWord {
+        word: word.to_string(),
+        terms,
+        forms,
+    })
+}
+
+/// Run a query. `filters` are facet value indexes a page must all have.
+pub fn search(model: &SearchModel, query: &str, filters: &[u32]) -> Results {
+    let (ws, prefix) = parse(query);
+    let n = ws.len();
+    let qwords: Vec<QueryWord> = ws
+        .iter()
+        .enumerate()
+        .filter_map(|(i, w)| expand(model, w, prefix && i + 1 == n))
+        .collect();
+    if qwords.is_empty() {
+        return Results {
+            words: qwords,
+            hits: Vec::new(),
+            partial: false,
+        };
+    }
+    // page → (score, matched words, per-word section masks)
+    let mut acc: HashMap<u32, (u64, usize, Vec<u32>)> = HashMap::new();
+    for (wi, qw) in qwords.iter().enumerate() {
+        let mut best: HashMap<u32, (u64, u32)> = HashMap::new();
+        for &(t, weight) in &qw.terms {
+            for p in &model.terms[t as usize].postings {
+                let e = best.entry(p.page).or_insert((0, 0));
+                e.0 = e.0.max(u64::from(p.impact) * weight);
+                e.1 |= p.mask;
+            }
+        }
+        for (page, (score, mask)) in best {
+            let e = acc
+                .entry(page)
+                .or_insert_with(|| (0, 0, vec![0; qwords.len()]));
+            e.0 += score;
+            e.1 += 1;
+            e.2[wi] = mask;
+        }
+    }
+    let keep = |page: u32| {
+        filters
+            .iter()
+            .all(|f| model.page_facets[page as usize].binary_search(f).is_ok())
+    };
+    let total_words = qwords.len();
+    let all: Vec<Hit> = acc
+        .iter()
+        .filter(|(page, _)| keep(**page))
+        .map(|(&page, (score, matched, masks))| Hit {
+            page,
+            score: *score,
+            section: best_section(masks),
+            matched: *matched,
+        })
+        .collect();
+    let complete: Vec<Hit> = all
+        .iter()
+        .filter(|h| h.matched == total_words)
+        .cloned()
+        .collect();
+    let (mut hits, partial) = if complete.is_empty() {
+        (all, true)
+    } else {
+        (complete, false)
+    };
+    hits.sort_by(|a, b| {
+        b.matched
+            .cmp(&a.matched)
+            .then(b.score.cmp(&a.score))
+            .then(a.page.cmp(&b.page))
+    });
+    let partial = partial && !hits.is_empty();
+    Results {
+        words: qwords,
+        hits,
+        partial,
+    }
+}
+
+/// The section (bit) set in the most masks; the first such section on a tie.
+pub fn best_section(masks: &[u32]) -> usize {
+    let mut best = (0usize, 0usize);
+    for s in 0..super::MAX_SECTIONS {
+        let count = masks.iter().filter(|m| *m & (1 << s) != 0).count();
+        if count > best.1 {
+            best = (s, count);
+        }
+    }
+    best.0
+}
+
+/// Counts of each facet value among the hits, for the filter list.
+pub fn facet_counts(model: &SearchModel, hits: &[Hit]) -> Vec<(u32, usize)> {
+    let mut counts: HashMap<u32, usize> = HashMap::new();
+    for h in hits {
+        for &f in &model.page_facets[h.page as usize] {
+            *counts.entry(f).or_insert(0) += 1;
+        }
+    }
+    let mut out: Vec<(u32, usize)> = counts.into_iter().collect();
+    out.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    out
+}
+
+/// About `width` characters of `text` around the first occurrence of any of `forms` (or the
+/// start), cut at word boundaries, with the matched words' byte ranges in the excerpt.
+pub fn excerpt(text: &str, forms: &[String], width: usize) -> (String, Vec<(usize, usize)>) {
+    let ws = words(text);
+    let is_match = |w: &str| {
+        let f = fold(w);
+        forms.contains(&f)
+    };
+    let first = ws.iter().position(|(_, w)| is_match(w)).unwrap_or(0);
+    let start_word = first.saturating_sub(6);
+    let start = ws.get(start_word).map_or(0, |(o, _)| *o);
+    let mut end = text.len();
+    for (o, w) in &ws[start_word..] {
+        if o + w.len() - start > width {
+            end = *o;
+            break;
+        }
+    }
+    let mut out = String::new();
+    if start > 0 {
+        out.push('…');
+    }
+    let base = out.len();
+    out.push_str(text[start..end].trim_end());
+    let marks = ws
+        .iter()
+        .filter(|(o, w)| *o >= start && o + w.len() <= end && is_match(w))
+        .map(|(o, w)| (base + o - start, base + o - start + w.len()))
+        .collect();
+    if end < text.len() {
+        out.push('…');
+    }
+    (out.replace('\n', " "), marks)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn edit_distance_counts_and_stops_early() {
+        assert_eq!(edit_distance("particpatie", "participatie", 2), 1);
+        assert_eq!(edit_distance("abc", "abc", 1), 0);
+        assert_eq!(edit_distance("abcdef", "uvwxyz", 2), 3);
+    }
+
+    #[test]
+    fn best_section_prefers_the_section_with_most_words() {
+        assert_eq!(best_section(&[0b110, 0b100]), 2);
+        assert_eq!(best_section(&[0b1, 0b10]), 0);
+    }
+
+    #[test]
+    fn parse_folds_and_sees_a_trailing_space() {
+        assert_eq!(
+            parse("SÚDWEST  Fryslân"),
+            (vec!["sudwest".to_string(), "fryslan".to_string()], true)
+        );
+        assert!(!parse("visie ").1);
+    }
+}
