@@ -252,7 +252,10 @@ fn a_rebuild_links_unchanged_files_and_updates_changed_ones() {
         .iter()
         .filter(|(k, v)| k.ends_with(".html") && before.get(*k) != Some(v))
         .count();
-    assert!((1..=4).contains(&changed_pages), "{changed_pages} pages changed");
+    assert!(
+        (1..=4).contains(&changed_pages),
+        "{changed_pages} pages changed"
+    );
     let err = stderr(&o);
     let line = err
         .lines()

@@ -12,7 +12,7 @@
 //!
 //! The formats are read by `themes/default/static/search.js`.
 
-use super::query::excerpt;
+use super::query::{Tokens, excerpt_of};
 use super::{SearchModel, shard_file, shard_key};
 use crate::output::OutputFile;
 use serde_json::{Value, json};
@@ -50,6 +50,12 @@ pub fn export(model: &SearchModel, collections: &[String]) -> Vec<OutputFile> {
             .or_default()
             .push((w, terms.first().copied()));
     }
+    // every section split into words once, for the excerpts of all terms
+    let tokens: Vec<Vec<Tokens>> = model
+        .pages
+        .iter()
+        .map(|p| p.sections.iter().map(|s| Tokens::new(&s.text)).collect())
+        .collect();
     let mut files = Vec::new();
     for (key, words) in shards {
         let mut slots: Vec<u32> = Vec::new();
@@ -70,7 +76,7 @@ pub fn export(model: &SearchModel, collections: &[String]) -> Vec<OutputFile> {
             .iter()
             .map(|&t| {
                 let term_forms = forms.get(&t).map(Vec::as_slice).unwrap_or_default();
-                term_entry(model, t, term_forms, &coll_of)
+                term_entry(model, &tokens, t, term_forms, &coll_of)
             })
             .collect();
         let shard = json!({ "w": w, "t": t });
@@ -118,10 +124,12 @@ pub fn export(model: &SearchModel, collections: &[String]) -> Vec<OutputFile> {
 /// `[doc_freq, [page delta, impact, mask, …], head]` for one term.
 fn term_entry(
     model: &SearchModel,
+    tokens: &[Vec<Tokens>],
     t: u32,
     forms: &[String],
     coll_of: &dyn Fn(usize) -> i64,
 ) -> Value {
+    let forms: std::collections::HashSet<&str> = forms.iter().map(String::as_str).collect();
     let postings = &model.terms[t as usize].postings;
     let mut flat = Vec::with_capacity(postings.len() * 3);
     let mut prev = 0u32;
@@ -140,8 +148,15 @@ fn term_entry(
             let page = &model.pages[p.page as usize];
             let section = p.mask.trailing_zeros() as usize;
             let s = page.sections.get(section);
-            let text = s.map_or(page.summary.as_str(), |s| s.text.as_str());
-            let (snippet, marks) = excerpt(text, forms, EXCERPT_WIDTH);
+            let summary;
+            let toks = match tokens[p.page as usize].get(section) {
+                Some(t) => t,
+                None => {
+                    summary = Tokens::new(&page.summary);
+                    &summary
+                }
+            };
+            let (snippet, marks) = excerpt_of(toks, |f| forms.contains(f), EXCERPT_WIDTH);
             // JavaScript strings count UTF-16 code units, not bytes
             let units = |byte: usize| snippet[..byte].encode_utf16().count();
             let marks: BTreeSet<(usize, usize)> = marks

@@ -260,19 +260,41 @@ pub fn facet_counts(model: &SearchModel, hits: &[Hit]) -> Vec<(u32, usize)> {
     out
 }
 
+/// A text split into words once, with each word's folded form, for repeated excerpts.
+pub struct Tokens<'a> {
+    pub text: &'a str,
+    /// (byte offset, word, folded word)
+    pub words: Vec<(usize, &'a str, String)>,
+}
+
+impl<'a> Tokens<'a> {
+    pub fn new(text: &'a str) -> Self {
+        let words = words(text)
+            .into_iter()
+            .map(|(o, w)| (o, w, fold(w)))
+            .collect();
+        Tokens { text, words }
+    }
+}
+
 /// About `width` characters of `text` around the first occurrence of any of `forms` (or the
 /// start), cut at word boundaries, with the matched words' byte ranges in the excerpt.
 pub fn excerpt(text: &str, forms: &[String], width: usize) -> (String, Vec<(usize, usize)>) {
-    let ws = words(text);
-    let is_match = |w: &str| {
-        let f = fold(w);
-        forms.contains(&f)
-    };
-    let first = ws.iter().position(|(_, w)| is_match(w)).unwrap_or(0);
+    excerpt_of(&Tokens::new(text), |f| forms.iter().any(|x| x == f), width)
+}
+
+/// [`excerpt`] on a text split before; `is_match` gets folded words.
+pub fn excerpt_of(
+    tokens: &Tokens,
+    is_match: impl Fn(&str) -> bool,
+    width: usize,
+) -> (String, Vec<(usize, usize)>) {
+    let (text, ws) = (tokens.text, &tokens.words);
+    let first = ws.iter().position(|(_, _, f)| is_match(f)).unwrap_or(0);
     let start_word = first.saturating_sub(6);
-    let start = ws.get(start_word).map_or(0, |(o, _)| *o);
+    let start = ws.get(start_word).map_or(0, |(o, _, _)| *o);
     let mut end = text.len();
-    for (o, w) in &ws[start_word..] {
+    for (o, w, _) in ws.iter().skip(start_word) {
         if o + w.len() - start > width {
             end = *o;
             break;
@@ -286,8 +308,8 @@ pub fn excerpt(text: &str, forms: &[String], width: usize) -> (String, Vec<(usiz
     out.push_str(text[start..end].trim_end());
     let marks = ws
         .iter()
-        .filter(|(o, w)| *o >= start && o + w.len() <= end && is_match(w))
-        .map(|(o, w)| (base + o - start, base + o - start + w.len()))
+        .filter(|(o, w, f)| *o >= start && o + w.len() <= end && is_match(f))
+        .map(|(o, w, _)| (base + o - start, base + o - start + w.len()))
         .collect();
     if end < text.len() {
         out.push('…');
