@@ -6,7 +6,10 @@ use common::*;
 use kennisbank::{BuildOptions, compile};
 
 /// Tabel 1–5 of *Leren decentraliseren*, as printed in the report: (file, [(row label start, values)]).
-const TABLES: &[(&str, &[(&str, &[f64])])] = &[
+/// A table: its CSV file and its rows (label start, values).
+type Table = (&'static str, &'static [(&'static str, &'static [f64])]);
+
+const TABLES: &[Table] = &[
     (
         "tabel-1-gewenste-sturing.csv",
         &[
