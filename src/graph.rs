@@ -361,7 +361,11 @@ fn resolve_relations(config: &Config, nodes: &mut [Node], index: &Index, diags: 
             let mut links: Vec<Link> = Vec::new();
             for r in refs {
                 let at = |msg: String| Diagnostic::error(&page.file, r.line, r.column, msg);
-                let path = format!("{}/{}/", spec.to, r.to);
+                // A target is named by its slug; a name that is not a slug (`Zaanstad`) is slugified.
+                let mut path = format!("{}/{}/", spec.to, r.to);
+                if !index.by_path.contains_key(&path) && !index.drafts.contains(&path) {
+                    path = format!("{}/{}/", spec.to, slugify(&r.to));
+                }
                 let Some(&target) = index.by_path.get(&path) else {
                     if index.drafts.contains(&path) {
                         diags.push(at(format!(

@@ -1,0 +1,72 @@
+#!/usr/bin/env node
+// Cold-query cost of the browser search: for each query, in a fresh browser context, the
+// requests and bytes the search page fetches from typing the query to the first results on
+// screen, and the time that takes. Chromium from Debian, driven by playwright-core.
+//
+// usage: node scripts/bench-search.mjs PUBLIC_DIR [query …]
+//   PUBLIC_DIR is a site built with base_url http://127.0.0.1/ (scripts/bench.py does that).
+import { createServer } from "node:http";
+import { readFileSync, existsSync, statSync } from "node:fs";
+import { join, extname, normalize } from "node:path";
+import { gzipSync } from "node:zlib";
+import { chromium } from "playwright-core";
+
+const dir = process.argv[2];
+const queries = process.argv.length > 3 ? process.argv.slice(3) : [
+  "gemeente", "participatie", "omgevingswet", "gemeentesecretaris", "sturing", "samenwerking regio",
+  "digitale informatie", "transformatie", "particpatie", "omgevingsvis", "visie", "samenlevingsleefomgeving",
+];
+const TYPES = { ".html": "text/html; charset=utf-8", ".js": "text/javascript", ".json": "application/json", ".css": "text/css" };
+
+const server = createServer((req, res) => {
+  let rel = decodeURIComponent(new URL(req.url, "http://x").pathname).slice(1);
+  if (rel === "" || rel.endsWith("/")) rel += "index.html";
+  const file = normalize(join(dir, rel));
+  if (!file.startsWith(dir) || !existsSync(file) || !statSync(file).isFile()) return res.writeHead(404).end();
+  const body = readFileSync(file);
+  res.writeHead(200, { "Content-Type": TYPES[extname(file)] || "application/octet-stream" }).end(body);
+});
+await new Promise((r) => server.listen(0, "127.0.0.1", r));
+const base = `http://127.0.0.1:${server.address().port}/`;
+const browser = await chromium.launch({
+  executablePath: "/usr/bin/chromium",
+  args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+});
+
+const rows = [];
+for (const q of queries) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(base + "zoeken/");
+  await page.waitForSelector("[data-search-status]");
+  const requests = [];
+  page.on("requestfinished", async (r) => {
+    const url = r.url();
+    if (!url.includes("/search/")) return;
+    const body = await r.response().then((x) => x.body()).catch(() => Buffer.alloc(0));
+    requests.push({ url, bytes: body.length, gz: gzipSync(body).length });
+  });
+  const start = Date.now();
+  await page.fill("#zoekveld", q);
+  await page.waitForFunction(() => /resultaat|resultaten|Niets gevonden/.test(document.querySelector("[data-search-status]").textContent));
+  const ms = Date.now() - start - 120; // minus the typing debounce
+  await page.waitForTimeout(150); // let the facet file (loaded after the results show) finish
+  const status = await page.textContent("[data-search-status]");
+  const before = requests.filter((r) => !r.url.endsWith("facets.json"));
+  rows.push({
+    q,
+    results: status.match(/^\d+/)?.[0] ?? "0",
+    requests: before.length,
+    kb: before.reduce((s, r) => s + r.bytes, 0) / 1024,
+    kbgz: before.reduce((s, r) => s + r.gz, 0) / 1024,
+    ms,
+  });
+  await context.close();
+}
+const js = readFileSync(join(dir, readFileSync(join(dir, "zoeken/index.html"), "utf8").match(/src="\/(search\.[0-9a-f]+\.js)"/)[1]));
+console.log(`search.js: ${(js.length / 1024).toFixed(1)} KB, ${(gzipSync(js).length / 1024).toFixed(1)} KB gzipped (loaded with every page)\n`);
+console.log("| query | results | requests | KB (gzip) | ms to first results |");
+console.log("|---|---|---|---|---|");
+for (const r of rows) console.log(`| ${r.q} | ${r.results} | ${r.requests} | ${r.kb.toFixed(1)} (${r.kbgz.toFixed(1)}) | ${r.ms} |`);
+await browser.close();
+server.close();
