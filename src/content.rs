@@ -286,7 +286,21 @@ fn load_page(abs: &Path, rel: &Path, config: &Config) -> (Option<Page>, Diagnost
 pub fn decode(bytes: &[u8]) -> Result<String, (usize, usize)> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     match std::str::from_utf8(bytes) {
-        Ok(s) => Ok(nfc(&s.replace("\r\n", "\n"))),
+        Ok(s) => {
+            let s = if s.contains('\r') {
+                std::borrow::Cow::Owned(s.replace("\r\n", "\n"))
+            } else {
+                std::borrow::Cow::Borrowed(s)
+            };
+            // Most text is NFC already; the quick check saves a full normalisation pass.
+            if unicode_normalization::is_nfc_quick(s.chars())
+                == unicode_normalization::IsNormalized::Yes
+            {
+                Ok(s.into_owned())
+            } else {
+                Ok(nfc(&s))
+            }
+        }
         Err(e) => {
             let good = std::str::from_utf8(&bytes[..e.valid_up_to()]).unwrap_or_default();
             Err(line_col(good, good.len()))

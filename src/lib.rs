@@ -114,15 +114,18 @@ pub fn compile(opts: &BuildOptions) -> Result<Compiled> {
     let cache = opts
         .cache_index
         .then(|| opts.root.join(CACHE_DIR).join("search"));
-    let search = search::index::build(&site, &bodies, cache.as_deref()).map_err(|msg| {
-        Error::single(Diagnostic::error(
-            CACHE_DIR,
-            0,
-            0,
-            format!("search index: {msg}"),
-        ))
-    })?;
+    let mut search_laps = Vec::new();
+    let search = search::index::build_timed(&site, &bodies, cache.as_deref(), &mut search_laps)
+        .map_err(|msg| {
+            Error::single(Diagnostic::error(
+                CACHE_DIR,
+                0,
+                0,
+                format!("search index: {msg}"),
+            ))
+        })?;
     watch.lap("search");
+    watch.laps.extend(search_laps);
     let mut out = output::Output::default();
     let collections: Vec<String> = site.config.collections.keys().cloned().collect();
     for f in search::export::export(&search, &collections) {

@@ -83,9 +83,9 @@ pub struct Analyzer {
 }
 
 impl Analyzer {
-    /// An analyzer whose compound dictionary is every folded non-stop word of `texts` with at
-    /// least four letters.
-    pub fn for_corpus<'a>(texts: impl Iterator<Item = &'a str>) -> Self {
+    /// An analyzer whose compound dictionary is every folded non-stop word of the corpus with at
+    /// least four letters; `words` are the corpus's distinct surface words.
+    pub fn for_words<'a>(words: impl Iterator<Item = &'a str>) -> Self {
         let mut a = Analyzer {
             chain: TextAnalyzer::builder(RawTokenizer::default())
                 .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES + 1))
@@ -100,18 +100,24 @@ impl Analyzer {
             cache: HashMap::new(),
             dictionary: HashSet::new(),
         };
-        let mut seen = HashSet::new();
-        for text in texts {
-            for (_, w) in words(text) {
-                if seen.insert(w.to_string()) {
-                    let folded = fold(w);
-                    if folded.chars().count() >= MIN_PART && a.stem_one(w).is_some() {
-                        a.dictionary.insert(folded);
-                    }
-                }
+        for w in words {
+            let folded = fold(w);
+            if folded.chars().count() >= MIN_PART && a.stem_one(w).is_some() {
+                a.dictionary.insert(folded);
             }
         }
         a
+    }
+
+    /// [`Analyzer::for_words`] on the distinct words of some texts.
+    pub fn for_corpus<'a>(texts: impl Iterator<Item = &'a str>) -> Self {
+        let mut seen: HashSet<&str> = HashSet::new();
+        for text in texts {
+            seen.extend(words(text).into_iter().map(|(_, w)| w));
+        }
+        let mut distinct: Vec<&str> = seen.into_iter().collect();
+        distinct.sort_unstable();
+        Analyzer::for_words(distinct.into_iter())
     }
 
     /// Stem one raw word with tantivy's chain; `None` for stop words and over-long words.
@@ -213,7 +219,7 @@ fn porter_stem(word: &str) -> String {
 /// serves pre-analysed text: a map from surface word to its terms, filled by [`Analyzer`].
 #[derive(Clone)]
 pub struct IndexTokenizer {
-    pub terms: std::sync::Arc<HashMap<String, Vec<String>>>,
+    pub terms: std::sync::Arc<rustc_hash::FxHashMap<String, Vec<String>>>,
 }
 
 pub struct VecTokenStream {
@@ -239,19 +245,23 @@ impl Tokenizer for IndexTokenizer {
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> VecTokenStream {
         let mut tokens = Vec::new();
-        for (position, (offset, w)) in words(text).into_iter().enumerate() {
-            let Some(terms) = self.terms.get(w) else {
-                continue;
-            };
-            for t in terms {
-                tokens.push(Token {
-                    offset_from: offset,
-                    offset_to: offset + w.len(),
-                    position,
-                    text: t.clone(),
-                    position_length: 1,
-                });
+        let mut words = SimpleTokenizer::default();
+        let mut stream = words.token_stream(text);
+        let mut position = 0;
+        while stream.advance() {
+            let t = stream.token();
+            if let Some(terms) = self.terms.get(&text[t.offset_from..t.offset_to]) {
+                for term in terms {
+                    tokens.push(Token {
+                        offset_from: t.offset_from,
+                        offset_to: t.offset_to,
+                        position,
+                        text: term.clone(),
+                        position_length: 1,
+                    });
+                }
             }
+            position += 1;
         }
         VecTokenStream { tokens, index: 0 }
     }

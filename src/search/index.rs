@@ -1,12 +1,13 @@
 //! Build the tantivy index of a site and read the search model out of it.
 
-use super::analyzer::{Analyzer, IndexTokenizer, words};
+use super::analyzer::{Analyzer, IndexTokenizer};
 use super::{
     FacetValue, IMPACT_SCALE, MAX_SECTIONS, PageDoc, Posting, SearchModel, SectionDoc, TermPostings,
 };
 use crate::content::PageKind;
 use crate::graph::Site;
 use crate::markdown::Rendered;
+use rustc_hash::FxHashMap;
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 use std::sync::Arc;
@@ -40,76 +41,103 @@ fn searchable(site: &Site, bodies: &[Rendered], i: usize) -> bool {
 
 /// Build the index (in `dir`, or in memory when `None`) and the model.
 pub fn build(site: &Site, bodies: &[Rendered], dir: Option<&Path>) -> Result<SearchModel, String> {
+    build_timed(site, bodies, dir, &mut Vec::new())
+}
+
+/// [`build`], recording the time of each step (for `build --verbose` and the benchmarks).
+pub fn build_timed(
+    site: &Site,
+    bodies: &[Rendered],
+    dir: Option<&Path>,
+    laps: &mut Vec<(&'static str, std::time::Duration)>,
+) -> Result<SearchModel, String> {
+    let mut clock = std::time::Instant::now();
+    let mut lap = |name: &'static str, laps: &mut Vec<(&'static str, std::time::Duration)>| {
+        let now = std::time::Instant::now();
+        laps.push((name, now - clock));
+        clock = now;
+    };
     let ids: Vec<usize> = (0..site.nodes.len())
         .filter(|&i| searchable(site, bodies, i))
         .collect();
     let pages: Vec<PageDoc> = ids.iter().map(|&i| page_doc(site, bodies, i)).collect();
+    let corpus = Corpus::tokenize(&pages);
+    lap("  tokenize", laps);
+    let mut analyzer = Analyzer::for_words(corpus.words.iter().copied());
 
-    let texts = pages.iter().flat_map(|p| {
-        [p.title.as_str(), p.summary.as_str()]
-            .into_iter()
-            .chain(p.sections.iter().map(|s| s.text.as_str()))
-    });
-    let mut analyzer = Analyzer::for_corpus(texts);
-    let mut term_map: HashMap<String, Vec<String>> = HashMap::new();
-    let mut vocabulary_terms: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for p in &pages {
-        let all = [p.title.as_str(), p.summary.as_str()]
-            .into_iter()
-            .chain(p.sections.iter().map(|s| s.text.as_str()));
-        for text in all {
-            for (_, w) in words(text) {
-                if term_map.contains_key(w) {
-                    continue;
-                }
-                let Some(a) = analyzer.analyze(w) else {
-                    continue;
-                };
-                vocabulary_terms
-                    .entry(a.folded.clone())
-                    .or_insert_with(|| a.terms.clone());
-                term_map.insert(w.to_string(), a.terms);
-            }
-        }
+    // Every distinct surface word analysed once; terms numbered as they are met.
+    let mut term_ids: FxHashMap<String, u32> = FxHashMap::default();
+    let mut term_texts: Vec<String> = Vec::new();
+    let mut word_terms: Vec<Vec<u32>> = Vec::with_capacity(corpus.words.len());
+    let mut vocabulary_ids: BTreeMap<String, Vec<u32>> = BTreeMap::new();
+    let mut tokenizer_map: FxHashMap<String, Vec<String>> = FxHashMap::default();
+    for w in &corpus.words {
+        let Some(a) = analyzer.analyze(w) else {
+            word_terms.push(Vec::new());
+            continue;
+        };
+        let ts: Vec<u32> = a
+            .terms
+            .iter()
+            .map(|t| {
+                *term_ids.entry(t.clone()).or_insert_with(|| {
+                    term_texts.push(t.clone());
+                    (term_texts.len() - 1) as u32
+                })
+            })
+            .collect();
+        vocabulary_ids.entry(a.folded).or_insert_with(|| ts.clone());
+        tokenizer_map.insert(w.to_string(), a.terms);
+        word_terms.push(ts);
     }
-    let term_map = Arc::new(term_map);
+    let masks = corpus.section_masks(&word_terms);
+    lap("  analyze", laps);
 
-    let (index, fields, page_field) = create_index(dir, term_map.clone())?;
+    let (index, fields, page_field) = create_index(dir, Arc::new(tokenizer_map))?;
     write_documents(&index, &fields, page_field, &pages)?;
-    let scores = read_impacts(&index, &fields, page_field)?;
-    let masks = section_masks(&pages, &term_map);
+    lap("  tantivy", laps);
+    let mut scores = read_impacts(&index, &fields, page_field, &term_ids)?;
+    lap("  bm25", laps);
 
-    let mut terms: Vec<TermPostings> = scores
-        .into_iter()
-        .map(|(term, by_page)| TermPostings {
-            postings: by_page
+    // Terms in text order, so that the model (and the export) does not depend on hash order.
+    let mut order: Vec<u32> = (0..term_texts.len() as u32).collect();
+    order.sort_by(|&a, &b| term_texts[a as usize].cmp(&term_texts[b as usize]));
+    let mut renumber = vec![0u32; term_texts.len()];
+    for (new, &old) in order.iter().enumerate() {
+        renumber[old as usize] = new as u32;
+    }
+    let terms: Vec<TermPostings> = order
+        .iter()
+        .map(|&old| {
+            let mut by_page = std::mem::take(&mut scores[old as usize]);
+            by_page.sort_by_key(|&(page, _)| page);
+            let mut summed: Vec<(u32, f32)> = Vec::with_capacity(by_page.len());
+            for (page, score) in by_page {
+                match summed.last_mut() {
+                    Some(last) if last.0 == page => last.1 += score,
+                    _ => summed.push((page, score)),
+                }
+            }
+            let postings = summed
                 .into_iter()
                 .map(|(page, score)| Posting {
                     page,
                     impact: ((score * IMPACT_SCALE).round() as u32).max(1),
-                    mask: masks.get(&(term.clone(), page)).copied().unwrap_or(1),
+                    mask: masks[page as usize].get(&old).copied().unwrap_or(1),
                 })
-                .collect(),
-            term,
-        })
-        .collect();
-    terms.sort_by(|a, b| a.term.cmp(&b.term));
-    let term_ids: HashMap<&str, u32> = terms
-        .iter()
-        .enumerate()
-        .map(|(i, t)| (t.term.as_str(), i as u32))
-        .collect();
-    let vocabulary = vocabulary_terms
-        .into_iter()
-        .map(|(word, terms)| {
-            let ids = terms
-                .iter()
-                .filter_map(|t| term_ids.get(t.as_str()).copied())
                 .collect();
-            (word, ids)
+            TermPostings {
+                term: term_texts[old as usize].clone(),
+                postings,
+            }
         })
+        .collect();
+    let vocabulary = vocabulary_ids
+        .into_iter()
+        .map(|(w, ts)| (w, ts.into_iter().map(|t| renumber[t as usize]).collect()))
         .collect();
     let (facet_fields, facet_values, page_facets) = facets(site, &ids);
+    lap("  model", laps);
     Ok(SearchModel {
         pages,
         vocabulary,
@@ -118,6 +146,67 @@ pub fn build(site: &Site, bodies: &[Rendered], dir: Option<&Path>) -> Result<Sea
         facet_values,
         page_facets,
     })
+}
+
+/// The searchable text split into words once: distinct surface words, and per page and
+/// section the word numbers in order.
+struct Corpus<'a> {
+    words: Vec<&'a str>,
+    /// For each page: (section, word numbers); the title and summary count as section 0.
+    units: Vec<Vec<(usize, Vec<u32>)>>,
+}
+
+impl<'a> Corpus<'a> {
+    fn tokenize(pages: &'a [PageDoc]) -> Self {
+        let mut ids: FxHashMap<&'a str, u32> = FxHashMap::default();
+        let mut words: Vec<&'a str> = Vec::new();
+        let mut units = Vec::with_capacity(pages.len());
+        for p in pages {
+            let texts = [(0, p.title.as_str()), (0, p.summary.as_str())]
+                .into_iter()
+                .chain(
+                    p.sections
+                        .iter()
+                        .enumerate()
+                        .map(|(k, s)| (k, s.text.as_str())),
+                );
+            let page_units = texts
+                .map(|(section, text)| {
+                    let seq = super::analyzer::words(text)
+                        .into_iter()
+                        .map(|(_, w)| {
+                            *ids.entry(w).or_insert_with(|| {
+                                words.push(w);
+                                (words.len() - 1) as u32
+                            })
+                        })
+                        .collect();
+                    (section, seq)
+                })
+                .collect();
+            units.push(page_units);
+        }
+        Corpus { words, units }
+    }
+
+    /// For each page, the sections each term occurs in, as a bit mask.
+    fn section_masks(&self, word_terms: &[Vec<u32>]) -> Vec<FxHashMap<u32, u32>> {
+        self.units
+            .iter()
+            .map(|units| {
+                let mut masks: FxHashMap<u32, u32> = FxHashMap::default();
+                for (section, seq) in units {
+                    let bit = 1u32 << (*section).min(MAX_SECTIONS - 1);
+                    for &w in seq {
+                        for &t in &word_terms[w as usize] {
+                            *masks.entry(t).or_insert(0) |= bit;
+                        }
+                    }
+                }
+                masks
+            })
+            .collect()
+    }
 }
 
 fn page_doc(site: &Site, bodies: &[Rendered], i: usize) -> PageDoc {
@@ -144,7 +233,7 @@ fn page_doc(site: &Site, bodies: &[Rendered], i: usize) -> PageDoc {
 
 fn create_index(
     dir: Option<&Path>,
-    terms: Arc<HashMap<String, Vec<String>>>,
+    terms: Arc<FxHashMap<String, Vec<String>>>,
 ) -> Result<(Index, BoostedFields, Field), String> {
     let mut schema = Schema::builder();
     let text = TextOptions::default().set_indexing_options(
@@ -215,17 +304,21 @@ fn write_documents(
     Ok(())
 }
 
-/// For every term, the pages it occurs in and Σ over fields of boost × tantivy's BM25 score.
+/// For every term (by number), the pages it occurs in with boost × tantivy's BM25 score, once
+/// per field it occurs in (the caller sums them).
 fn read_impacts(
     index: &Index,
     fields: &[(Field, f32)],
     page_field: Field,
-) -> Result<BTreeMap<String, BTreeMap<u32, f32>>, String> {
+    term_ids: &FxHashMap<String, u32>,
+) -> Result<Vec<Vec<(u32, f32)>>, String> {
+    use tantivy::DocSet;
+    use tantivy::postings::Postings;
     let reader = index.reader().map_err(|e| e.to_string())?;
     let searcher = reader.searcher();
-    let mut out: BTreeMap<String, BTreeMap<u32, f32>> = BTreeMap::new();
+    let mut out: Vec<Vec<(u32, f32)>> = vec![Vec::new(); term_ids.len()];
     for &(field, boost) in fields {
-        let mut weights: HashMap<Vec<u8>, tantivy::query::Bm25Weight> = HashMap::new();
+        let mut weights: FxHashMap<u32, tantivy::query::Bm25Weight> = FxHashMap::default();
         for segment in searcher.segment_readers() {
             let pages = segment
                 .fast_fields()
@@ -237,62 +330,40 @@ fn read_impacts(
                 .map_err(|e| e.to_string())?;
             let mut stream = inverted.terms().stream().map_err(|e| e.to_string())?;
             while stream.advance() {
-                let key = stream.key().to_vec();
-                let Ok(text) = String::from_utf8(key.clone()) else {
+                let Ok(text) = std::str::from_utf8(stream.key()) else {
                     continue;
                 };
-                let weight = match weights.get(&key) {
+                let Some(&id) = term_ids.get(text) else {
+                    continue;
+                };
+                let weight = match weights.get(&id) {
                     Some(w) => w.clone(),
                     None => {
-                        let term = Term::from_field_text(field, &text);
+                        let term = Term::from_field_text(field, text);
                         let w = tantivy::query::Bm25Weight::for_terms(&searcher, &[term])
                             .map_err(|e| e.to_string())?
                             .boost_by(boost);
-                        weights.insert(key.clone(), w.clone());
+                        weights.insert(id, w.clone());
                         w
                     }
                 };
                 let mut postings = inverted
                     .read_postings_from_terminfo(stream.value(), IndexRecordOption::WithFreqs)
                     .map_err(|e| e.to_string())?;
-                use tantivy::DocSet;
-                use tantivy::postings::Postings;
-                let entry = out.entry(text).or_default();
+                let entry = &mut out[id as usize];
                 while postings.doc() != tantivy::TERMINATED {
                     let doc = postings.doc();
                     let page = pages.values.get_val(doc) as u32;
-                    *entry.entry(page).or_insert(0.0) +=
-                        weight.score(norms.fieldnorm_id(doc), postings.term_freq());
+                    entry.push((
+                        page,
+                        weight.score(norms.fieldnorm_id(doc), postings.term_freq()),
+                    ));
                     postings.advance();
                 }
             }
         }
     }
     Ok(out)
-}
-
-/// Which sections of each page every term occurs in. The title and summary belong to section 0.
-fn section_masks(
-    pages: &[PageDoc],
-    term_map: &HashMap<String, Vec<String>>,
-) -> HashMap<(String, u32), u32> {
-    let mut masks: HashMap<(String, u32), u32> = HashMap::new();
-    for (id, p) in pages.iter().enumerate() {
-        let mut mark = |text: &str, section: usize| {
-            let bit = 1u32 << section.min(MAX_SECTIONS - 1);
-            for (_, w) in words(text) {
-                for t in term_map.get(w).into_iter().flatten() {
-                    *masks.entry((t.clone(), id as u32)).or_insert(0) |= bit;
-                }
-            }
-        };
-        mark(&p.title, 0);
-        mark(&p.summary, 0);
-        for (k, s) in p.sections.iter().enumerate() {
-            mark(&s.text, k);
-        }
-    }
-    masks
 }
 
 /// Facet fields: the collection, every relation, and every enum or list field.
