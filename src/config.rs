@@ -37,6 +37,9 @@ pub struct Config {
     /// In declaration order: the order of the main navigation and the home page.
     #[serde(default)]
     pub collections: IndexMap<String, CollectionConfig>,
+    /// Views computed from the content: the quadrant map.
+    #[serde(default)]
+    pub views: ViewsConfig,
 }
 
 fn default_language() -> String {
@@ -145,6 +148,66 @@ pub enum WhyRule {
     Required,
     #[default]
     Optional,
+}
+
+/// `[views]`: views of the content that the theme can show.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ViewsConfig {
+    /// `[views.quadrants]`: a grid of the pages of one collection, placed by two fields.
+    pub quadrants: Option<QuadrantsConfig>,
+}
+
+/// The quadrant map: each page of `collection` sits in the cell named by its `column_field`
+/// and `row_field`; pages that relate to it show as markers inside its cell.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct QuadrantsConfig {
+    /// The collection that holds the quadrant pages.
+    pub collection: String,
+    /// The caption of the map (default: the collection's title).
+    #[serde(default)]
+    pub title: String,
+    /// The field of a quadrant page that names its column.
+    pub column_field: String,
+    /// The column values, left to right.
+    pub columns: Vec<String>,
+    /// The axis label of each column, in the same order.
+    pub column_labels: Vec<String>,
+    /// The field of a quadrant page that names its row.
+    pub row_field: String,
+    /// The row values, top to bottom.
+    pub rows: Vec<String>,
+    /// The axis label of each row, in the same order.
+    pub row_labels: Vec<String>,
+    /// Inverse relations of the quadrant pages whose pages are drawn as markers in each quadrant.
+    #[serde(default)]
+    pub markers: Vec<String>,
+    /// The short code of each marker kind (`L` gives `L1`, `L2`, …); default: the first letter
+    /// of the collection's title.
+    #[serde(default)]
+    pub marker_codes: Vec<String>,
+    /// Inverse relations of a quadrant page shown in its quadrant on its own page (its roles).
+    #[serde(default)]
+    pub page_relations: Vec<String>,
+    /// Survey figures drawn in each quadrant (Kader 9, Tabel 1): a CSV under content/data/.
+    pub overlay: Option<OverlayConfig>,
+}
+
+/// Figures per quadrant from a CSV file: the row whose label starts with a quadrant's title.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OverlayConfig {
+    /// The CSV file, a path under `content/data/`.
+    pub data: String,
+    /// What the figures are (`Gewenste sturing`).
+    pub title: String,
+    /// Where they come from (`Tabel 1, §2.2`).
+    #[serde(default)]
+    pub source: String,
+    /// The unit of the figures (`%`).
+    #[serde(default)]
+    pub unit: String,
 }
 
 /// Front-matter keys every page understands, whatever its collection.
@@ -293,7 +356,164 @@ impl Config {
                 }
             }
         }
+        if let Some(q) = &self.views.quadrants {
+            let mut problems = Vec::new();
+            self.check_quadrants(q, &mut |key: &str, msg: String| {
+                problems.push((key.to_string(), msg))
+            });
+            for (key, msg) in problems {
+                let line = key_line_in_table(text, "views.quadrants", &key);
+                out.push(Diagnostic::error(CONFIG_FILE, line, 0, msg));
+            }
+        }
         out
+    }
+
+    /// `[views.quadrants]`: the collection, its two fields, the axis labels and the relations exist
+    /// and agree with each other.
+    fn check_quadrants(&self, q: &QuadrantsConfig, err: &mut impl FnMut(&str, String)) {
+        let names = self.collections.keys().map(String::as_str);
+        let Some(coll) = self.collections.get(&q.collection) else {
+            err(
+                "collection",
+                format!(
+                    "views.quadrants: unknown collection `{}`{}",
+                    q.collection,
+                    suggestion(&q.collection, names)
+                ),
+            );
+            return;
+        };
+        let axes = [
+            (
+                "column_field",
+                &q.column_field,
+                "columns",
+                &q.columns,
+                "column_labels",
+                &q.column_labels,
+            ),
+            (
+                "row_field",
+                &q.row_field,
+                "rows",
+                &q.rows,
+                "row_labels",
+                &q.row_labels,
+            ),
+        ];
+        for (field_key, field, values_key, values, labels_key, labels) in axes {
+            if values.is_empty() {
+                err(
+                    values_key,
+                    format!("views.quadrants: `{values_key}` needs at least one value"),
+                );
+            }
+            if labels.len() != values.len() {
+                err(
+                    labels_key,
+                    format!(
+                        "views.quadrants: `{labels_key}` has {} labels for {} {values_key}",
+                        labels.len(),
+                        values.len()
+                    ),
+                );
+            }
+            for (i, v) in values.iter().enumerate() {
+                if values[..i].contains(v) {
+                    err(
+                        values_key,
+                        format!("views.quadrants: `{v}` appears twice in `{values_key}`"),
+                    );
+                }
+            }
+            match coll.fields.get(field) {
+                Some(spec) => {
+                    if spec.kind == FieldKind::Enum {
+                        for v in values {
+                            if !spec.values.contains(v) {
+                                err(
+                                    values_key,
+                                    format!(
+                                        "views.quadrants: `{v}` in `{values_key}` is not a value of field `{field}` of `{}`{}",
+                                        q.collection,
+                                        suggestion(v, spec.values.iter().map(String::as_str))
+                                    ),
+                                );
+                            }
+                        }
+                    } else if !matches!(spec.kind, FieldKind::String) {
+                        err(
+                            field_key,
+                            format!(
+                                "views.quadrants: field `{field}` of `{}` must be a string or an enum",
+                                q.collection
+                            ),
+                        );
+                    }
+                }
+                None if coll.allow_unknown_fields => {}
+                None => err(
+                    field_key,
+                    format!(
+                        "views.quadrants: `{field}` is not a field of collection `{}`{}",
+                        q.collection,
+                        suggestion(field, coll.fields.keys().map(String::as_str))
+                    ),
+                ),
+            }
+        }
+        // The inverse relations into the quadrant collection, by name.
+        let inverses: Vec<&str> = self
+            .collections
+            .values()
+            .flat_map(|c| c.relations.values())
+            .filter(|r| r.to == q.collection)
+            .map(|r| r.inverse.as_str())
+            .collect();
+        for (key, list) in [
+            ("markers", &q.markers),
+            ("page_relations", &q.page_relations),
+        ] {
+            for name in list {
+                if !inverses.contains(&name.as_str()) {
+                    err(
+                        key,
+                        format!(
+                            "views.quadrants: `{name}` in `{key}` is not a relation into `{}` (known: {}){}",
+                            q.collection,
+                            if inverses.is_empty() {
+                                "none".to_string()
+                            } else {
+                                inverses.join(", ")
+                            },
+                            suggestion(name, inverses.iter().copied())
+                        ),
+                    );
+                }
+            }
+        }
+        if !q.marker_codes.is_empty() && q.marker_codes.len() != q.markers.len() {
+            err(
+                "marker_codes",
+                format!(
+                    "views.quadrants: `marker_codes` has {} codes for {} markers",
+                    q.marker_codes.len(),
+                    q.markers.len()
+                ),
+            );
+        }
+        if let Some(o) = &q.overlay
+            && crate::content::check_site_path(&o.data).is_err()
+        {
+            err(
+                "data",
+                format!(
+                    "views.quadrants.overlay: `{}` must be a path inside content/data/",
+                    o.data
+                ),
+            );
+        }
     }
 
     /// The path part of `base_url`, always starting and ending with `/` (`/kenniskring/leren/`).
@@ -349,6 +569,34 @@ impl Config {
     pub fn theme_dir(&self, root: &Path) -> PathBuf {
         root.join("themes").join(&self.theme)
     }
+}
+
+/// The line of `key = …` inside the TOML table `table` (or one of its sub-tables), else of the
+/// table's header, else of the first line naming the key. 0 when not found.
+fn key_line_in_table(text: &str, table: &str, key: &str) -> usize {
+    let mut inside = false;
+    let mut header = 0;
+    for (i, line) in text.lines().enumerate() {
+        let l = line.trim();
+        if l.starts_with('[') {
+            let name = l.trim_matches(['[', ']']).trim();
+            inside = name == table || name.starts_with(&format!("{table}."));
+            if name == table {
+                header = i + 1;
+            }
+            continue;
+        }
+        if inside
+            && let Some(rest) = l.strip_prefix(key)
+            && rest.trim_start().starts_with('=')
+        {
+            return i + 1;
+        }
+    }
+    if header > 0 {
+        return header;
+    }
+    find_line(text, key)
 }
 
 /// The line of the first occurrence of `needle` in `text`; for `a.b.c` headers, the line of

@@ -72,6 +72,9 @@ pub fn load_theme(root: &Path, config: &Config) -> Result<Theme, Diagnostics> {
     let mut tera = tera::Tera::new();
     tera.autoescape_on(vec![".html", ".xml"]);
     register_functions(&mut tera, config, asset_paths.clone());
+    // With an empty model, so that templates calling the views compile; `render_site` registers
+    // them again with the site's model.
+    crate::views::register(&mut tera, Arc::new(crate::views::Model::default()));
     let sources: Vec<(String, String)> = templates
         .iter()
         .map(|(n, (_, t))| (n.clone(), t.clone()))
@@ -357,7 +360,8 @@ struct CollectionCtx<'a> {
 struct Renderer<'a> {
     site: &'a Site,
     bodies: &'a [Rendered],
-    theme: &'a Theme,
+    /// The theme's templates with the view functions bound to this site.
+    tera: tera::Tera,
     site_ctx: tera::Value,
 }
 
@@ -471,8 +475,7 @@ impl<'a> Renderer<'a> {
         let mut ctx = tera::Context::new();
         ctx.insert_value("site", self.site_ctx.clone());
         extra(&mut ctx);
-        self.theme
-            .tera
+        self.tera
             .render(template, &ctx)
             .map_err(|e| error_chain(&e))
     }
@@ -489,7 +492,7 @@ impl<'a> Renderer<'a> {
         };
         if let Some(c) = &p.collection {
             let specific = format!("{c}/{generic}");
-            if self.theme.tera.get_template_names().any(|n| n == specific) {
+            if self.tera.get_template_names().any(|n| n == specific) {
                 return specific;
             }
         }
@@ -640,17 +643,19 @@ pub fn render_site(
     theme: &Theme,
     out: &mut Output,
 ) -> Diagnostics {
+    let (model, mut diags) = crate::views::Model::new(site);
+    let mut tera = theme.tera.clone();
+    crate::views::register(&mut tera, Arc::new(model));
     let renderer = Renderer {
         site,
         bodies,
-        theme,
+        tera,
         site_ctx: site_ctx(site),
     };
     let results: Vec<Result<Vec<OutputFile>, Diagnostic>> = (0..site.nodes.len())
         .into_par_iter()
         .map(|i| renderer.render_node(i))
         .collect();
-    let mut diags = Diagnostics::default();
     for r in results {
         match r {
             Ok(files) => files.into_iter().for_each(|f| out.add(f)),

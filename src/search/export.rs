@@ -24,6 +24,9 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 pub const HEAD: usize = 10;
+
+/// A surface word of a shard and its term (none for a stop word).
+type ShardWord<'a> = (&'a str, Option<u32>);
 pub const CARDS_PER_CHUNK: usize = 64;
 const EXCERPT_WIDTH: usize = 180;
 
@@ -73,14 +76,14 @@ pub fn export(model: &SearchModel, collections: &[String]) -> Vec<OutputFile> {
         })
         .collect();
 
-    let mut shards: BTreeMap<String, Vec<(&str, Option<u32>)>> = BTreeMap::new();
+    let mut shards: BTreeMap<String, Vec<ShardWord>> = BTreeMap::new();
     for (w, terms) in &model.vocabulary {
         shards
             .entry(shard_key(w))
             .or_default()
             .push((w, terms.first().copied()));
     }
-    let shards: Vec<(String, Vec<(&str, Option<u32>)>)> = shards.into_iter().collect();
+    let shards: Vec<(String, Vec<ShardWord>)> = shards.into_iter().collect();
     let ctx = ShardContext {
         model,
         heads: &heads,
@@ -158,7 +161,7 @@ struct ShardContext<'a> {
 
 impl ShardContext<'_> {
     /// `{"w": [[word, slot], …], "t": [[doc_freq, [postings…], [head…]], …]}`
-    fn shard(&self, words: &[(&str, Option<u32>)]) -> String {
+    fn shard(&self, words: &[ShardWord]) -> String {
         let mut slots: Vec<u32> = Vec::new();
         let mut slot_of: FxHashMap<u32, usize> = FxHashMap::default();
         let mut s = String::from("{\"w\":[");
