@@ -1,0 +1,109 @@
+// Accessibility: axe-core finds no WCAG 2.1 A/AA violation on one page of every type, in the light
+// and in the dark colour scheme (and at phone width), with the site served under its sub-path and
+// the strict CSP.
+import { describe, test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync, readdirSync } from "node:fs";
+import { join, sep } from "node:path";
+import { buildSite, serve, launch, ROOT } from "./harness.mjs";
+
+// One page of every type. The search page is checked with its results on screen.
+const PAGES = [
+  ["home", ""],
+  ["lesson", "lessen/bezint-eer-ge-begint/"],
+  ["theme", "themas/participatie/"],
+  ["case", "praktijkvoorbeelden/kampen-omgekeerd-intervenieren/"],
+  ["quadrant", "kwadranten/responsieve-overheid/"],
+  ["role", "rollen/verbinder/"],
+  ["research with charts", "onderzoek/enquete-resultaten/"],
+  ["search with results", "zoeken/?q=participatie"],
+  ["list", "lessen/"],
+  ["404", "deze-pagina-bestaat-niet/"],
+];
+const TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
+// The CSP (default-src 'self') blocks an injected <script>; evaluating the source through the
+// DevTools protocol is not subject to it, so the page keeps its real policy during the audit.
+const AXE = readFileSync(join(ROOT, "node_modules/axe-core/axe.min.js"), "utf8");
+
+let site, server, browser;
+
+before(async () => {
+  site = buildSite();
+  server = await serve(site);
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+function report(violations) {
+  return violations
+    .map((v) => {
+      const nodes = v.nodes.map((n) => `    at ${n.target.join(" ")}${n.failureSummary ? "\n      " + n.failureSummary.replace(/\n/g, "\n      ") : ""}`);
+      return `  ${v.id} [${v.impact}] ${v.help} (${v.helpUrl})\n${nodes.join("\n")}`;
+    })
+    .join("\n");
+}
+
+// Light and dark on a desktop screen; light on a phone too, where wide tables scroll.
+const RUNS = [
+  ["light", 1280],
+  ["dark", 1280],
+  ["light", 375],
+];
+
+for (const [scheme, width] of RUNS) {
+  describe(`axe-core, ${scheme} colour scheme, ${width} px wide`, () => {
+    let context, page;
+
+    before(async () => {
+      context = await browser.newContext({ viewport: { width, height: 900 } });
+      page = await context.newPage();
+      await page.emulateMedia({ colorScheme: scheme });
+    });
+
+    after(async () => {
+      await context?.close();
+    });
+
+    for (const [kind, path] of PAGES) {
+      test(`${kind} (/${path}) has no WCAG 2.1 AA violations`, async () => {
+        const res = await page.goto(server.base + path);
+        assert.equal(res.status(), kind === "404" ? 404 : 200, `status of /${path}`);
+        if (kind.startsWith("search")) await page.waitForSelector("[data-search-results] li");
+        const isDark = await page.evaluate(() => matchMedia("(prefers-color-scheme: dark)").matches);
+        assert.equal(isDark, scheme === "dark", "the colour scheme is emulated");
+        await page.evaluate(AXE);
+        const result = await page.evaluate((tags) => window.axe.run(document, { runOnly: { type: "tag", values: tags }, resultTypes: ["violations"] }), TAGS);
+        assert.equal(result.violations.length, 0, `${result.violations.length} axe violation(s) on /${path} (${scheme}, ${width} px):\n${report(result.violations)}`);
+      });
+    }
+  });
+}
+
+// The remaining pages of the site (light, desktop): one test, each page's violations listed.
+test("every other built page has no WCAG 2.1 AA violations", async () => {
+  const tested = new Set(PAGES.map(([, p]) => p));
+  const paths = readdirSync(site, { recursive: true })
+    .filter((f) => f === "index.html" || f.endsWith(sep + "index.html"))
+    .filter((f) => !/http-equiv="refresh"/.test(readFileSync(join(site, f), "utf8")))
+    .map((f) => f.split(sep).join("/").replace(/index\.html$/, ""))
+    .filter((p) => !tested.has(p));
+  assert.ok(paths.length >= 35, `only ${paths.length} other pages`);
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  const failures = [];
+  try {
+    for (const path of paths) {
+      await page.goto(server.base + path);
+      await page.evaluate(AXE);
+      const result = await page.evaluate((tags) => window.axe.run(document, { runOnly: { type: "tag", values: tags }, resultTypes: ["violations"] }), TAGS);
+      if (result.violations.length > 0) failures.push(`/${path}:\n${report(result.violations)}`);
+    }
+  } finally {
+    await context.close();
+  }
+  assert.equal(failures.length, 0, `${failures.length} page(s) with axe violations:\n${failures.join("\n")}`);
+});
