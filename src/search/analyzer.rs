@@ -169,40 +169,49 @@ impl Analyzer {
     /// The parts of a closed compound, when the whole word splits into dictionary words
     /// (optionally joined by a linking `s`); the split with the fewest parts wins.
     pub fn compound_parts(&self, folded: &str) -> Vec<String> {
-        let chars: Vec<char> = folded.chars().collect();
-        if chars.len() < MIN_COMPOUND || !chars.iter().all(|c| c.is_alphabetic()) {
+        // byte offset of every character, and the end
+        let bounds: Vec<usize> = folded.char_indices().map(|(i, _)| i).chain([folded.len()]).collect();
+        let n = bounds.len() - 1;
+        if n < MIN_COMPOUND || !folded.chars().all(char::is_alphabetic) {
             return Vec::new();
         }
-        let n = chars.len();
-        // best[i]: fewest parts covering chars[..i], with the split that achieves it
-        let mut best: Vec<Option<(usize, Vec<String>)>> = vec![None; n + 1];
-        best[0] = Some((0, Vec::new()));
+        // best[i]: the fewest parts covering the first i characters, as (count, previous cut)
+        let mut best: Vec<Option<(usize, usize)>> = vec![None; n + 1];
+        best[0] = Some((0, 0));
         for start in 0..n {
-            let Some((count, parts)) = best[start].clone() else {
-                continue;
-            };
+            let Some((count, _)) = best[start] else { continue };
             for end in (start + MIN_PART)..=n {
-                let part: String = chars[start..end].iter().collect();
-                if (start == 0 && end == n) || !self.dictionary.contains(&part) {
+                if (start == 0 && end == n) || !self.dictionary.contains(&folded[bounds[start]..bounds[end]]) {
                     continue;
                 }
-                let mut next = parts.clone();
-                next.push(part);
-                for stop in [end, end + 1] {
-                    // a linking `s` (omgeving-s-visie) may follow a part
-                    if stop > n || (stop == end + 1 && chars[end] != 's') {
-                        continue;
-                    }
-                    if best[stop].as_ref().is_none_or(|(c, _)| count + 1 < *c) {
-                        best[stop] = Some((count + 1, next.clone()));
+                // a linking `s` (omgeving-s-visie) may follow a part
+                let linked = end < n && folded[bounds[end]..].starts_with('s');
+                for stop in [Some(end), linked.then_some(end + 1)].into_iter().flatten() {
+                    if best[stop].is_none_or(|(c, _)| count + 1 < c) {
+                        best[stop] = Some((count + 1, start));
                     }
                 }
             }
         }
-        match &best[n] {
-            Some((count, parts)) if *count >= 2 => parts.clone(),
-            _ => Vec::new(),
+        let Some((count, _)) = best[n] else { return Vec::new() };
+        if count < 2 {
+            return Vec::new();
         }
+        // walk the cuts back; a part ends where the next begins, or one character earlier
+        // when a linking `s` sits between them
+        let mut parts = Vec::new();
+        let mut end = n;
+        while end > 0 {
+            let Some((_, start)) = best[end] else { return Vec::new() };
+            let mut part_end = end;
+            if !self.dictionary.contains(&folded[bounds[start]..bounds[part_end]]) {
+                part_end -= 1; // the linking `s`
+            }
+            parts.push(folded[bounds[start]..bounds[part_end]].to_string());
+            end = start;
+        }
+        parts.reverse();
+        parts
     }
 }
 
