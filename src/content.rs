@@ -266,13 +266,22 @@ fn load_page(abs: &Path, rel: &Path, config: &Config) -> (Option<Page>, Diagnost
             return (None, diags);
         }
     };
-    let text = match decode(&bytes) {
+    parse_source(&bytes, rel, config)
+}
+
+/// Decode and parse the bytes of a page at `rel` (root-relative, `content/<collection>/<slug>.md`).
+/// Never panics, whatever the bytes; the property tests feed it arbitrary input.
+pub fn parse_source(bytes: &[u8], rel: &Path, config: &Config) -> (Option<Page>, Diagnostics) {
+    let mut diags = Diagnostics::default();
+    let file = display_path(rel);
+    let text = match decode(bytes) {
         Ok(t) => t,
         Err((line, col)) => {
-            diags.push(err(
+            diags.push(Diagnostic::error(
+                &file,
                 line,
                 col,
-                "not valid UTF-8; save the file as UTF-8".into(),
+                "not valid UTF-8; save the file as UTF-8",
             ));
             return (None, diags);
         }
