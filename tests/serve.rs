@@ -164,3 +164,54 @@ fn a_change_sends_reload_and_a_broken_change_keeps_the_last_good_site() {
         "{status_json}"
     );
 }
+
+#[test]
+fn a_client_that_hangs_up_mid_response_does_not_hurt_the_server() {
+    let site = fixture("basic");
+    let server = start(site.path());
+    for _ in 0..20 {
+        let mut s = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+        write!(s, "GET /lessen/eerste-les/ HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+        let mut first = [0u8; 16];
+        let _ = s.read(&mut first);
+        drop(s); // hang up before the body is read
+        let mut half = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+        write!(half, "GET /lessen/eer").unwrap(); // a request line that never ends
+        drop(half);
+    }
+    assert_eq!(get(server.port, "/lessen/eerste-les/").0, 200);
+}
+
+#[test]
+fn files_changing_during_rebuilds_end_in_the_last_version() {
+    let site = fixture("basic");
+    let server = start(site.path());
+    let page = site.path().join("content/themas/participatie.md");
+    for i in 0..30 {
+        std::fs::write(
+            &page,
+            format!("---\ntitle: Participatie\n---\nVersie {i}.\n"),
+        )
+        .unwrap();
+        std::thread::sleep(Duration::from_millis(7));
+        if i % 5 == 0 {
+            assert_eq!(
+                get(server.port, "/").0,
+                200,
+                "the server answers during rebuilds"
+            );
+        }
+    }
+    let start = Instant::now();
+    loop {
+        let (status, body) = get(server.port, "/themas/participatie/");
+        if status == 200 && body.contains("Versie 29.") {
+            break;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "the last version never showed"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
