@@ -68,6 +68,30 @@ pub struct Page {
 }
 
 impl Page {
+    /// A page with nothing but its file, kind and collection; the loader fills in the rest.
+    fn blank(file: String, kind: PageKind, collection: Option<String>) -> Self {
+        Page {
+            file,
+            kind,
+            collection,
+            slug: String::new(),
+            path: String::new(),
+            title: String::new(),
+            summary: None,
+            date: None,
+            updated: None,
+            draft: false,
+            weight: None,
+            aliases: Vec::new(),
+            template: None,
+            fields: BTreeMap::new(),
+            relations: BTreeMap::new(),
+            body: String::new(),
+            body_line: 1,
+            key_lines: BTreeMap::new(),
+        }
+    }
+
     /// The line of a front-matter key, or 1.
     pub fn line_of(&self, key: &str) -> usize {
         self.key_lines.get(key).copied().unwrap_or(1)
@@ -400,24 +424,10 @@ fn parse_page(
         .as_deref()
         .and_then(|c| config.collections.get(c));
     let mut page = Page {
-        file: file.to_string(),
-        kind,
-        collection: collection.clone(),
-        slug: String::new(),
-        path: String::new(),
-        title: String::new(),
-        summary: None,
-        date: None,
-        updated: None,
-        draft: false,
-        weight: None,
-        aliases: Vec::new(),
-        template: None,
-        fields: BTreeMap::new(),
-        relations: BTreeMap::new(),
         body: split.body.to_string(),
         body_line: split.body_line,
         key_lines: key_lines.clone(),
+        ..Page::blank(file.to_string(), kind, collection.clone())
     };
     let mut explicit_slug = None;
     for (k, v) in &map {
@@ -565,24 +575,11 @@ fn add_missing_sections(pages: &mut Vec<Page>, config: &Config) {
             .any(|p| p.kind == PageKind::Section && p.collection.as_deref() == Some(name));
         if !has {
             pages.push(Page {
-                file: String::new(),
-                kind: PageKind::Section,
-                collection: Some(name.clone()),
                 slug: name.clone(),
                 path: format!("{name}/"),
                 title: cc.title.clone(),
                 summary: (!cc.description.is_empty()).then(|| cc.description.clone()),
-                date: None,
-                updated: None,
-                draft: false,
-                weight: None,
-                aliases: Vec::new(),
-                template: None,
-                fields: BTreeMap::new(),
-                relations: BTreeMap::new(),
-                body: String::new(),
-                body_line: 1,
-                key_lines: BTreeMap::new(),
+                ..Page::blank(String::new(), PageKind::Section, Some(name.clone()))
             });
         }
     }
