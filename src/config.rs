@@ -70,6 +70,9 @@ pub struct CollectionConfig {
     /// Accept front-matter keys that are not declared fields.
     #[serde(default)]
     pub allow_unknown_fields: bool,
+    /// When set, a page `<collection>/alles/` with this title shows every page of the collection
+    /// in full, to print as one handout.
+    pub handout: Option<String>,
     /// In declaration order, which is the order pages show them in.
     #[serde(default)]
     pub fields: IndexMap<String, FieldSpec>,

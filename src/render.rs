@@ -273,6 +273,8 @@ struct PageCtx<'a> {
     collection: Option<&'a str>,
     collection_title: Option<&'a str>,
     collection_url: Option<String>,
+    /// The collection's print-all page, when it has one.
+    handout_url: Option<String>,
     slug: &'a str,
     content: &'a str,
     toc: Vec<&'a crate::graph::Heading>,
@@ -444,6 +446,9 @@ impl<'a> Renderer<'a> {
             collection: p.collection.as_deref(),
             collection_title: cc.map(|(_, cc)| cc.title.as_str()),
             collection_url: cc.map(|(c, _)| self.config().site_url(&format!("{c}/"))),
+            handout_url: cc
+                .filter(|(_, cc)| cc.handout.is_some())
+                .map(|(c, _)| self.config().site_url(&handout_path(c))),
             slug: &p.slug,
             content: &body.html,
             toc: node
@@ -497,6 +502,42 @@ impl<'a> Renderer<'a> {
             }
         }
         generic.into()
+    }
+
+    /// Every page of a collection in full on one page, to print.
+    fn handout(&self, collection: &str, title: &str) -> Result<OutputFile, String> {
+        let members = self
+            .site
+            .collections
+            .get(collection)
+            .cloned()
+            .unwrap_or_default();
+        let pages: Vec<PageCtx> = members.iter().map(|&j| self.page_ctx(j)).collect();
+        // Heading ids repeat from page to page ("de-les"): give each page's ids its slug.
+        let contents: Vec<String> = pages
+            .iter()
+            .map(|p| prefix_ids(p.content, p.slug))
+            .collect();
+        let path = handout_path(collection);
+        let cc = &self.config().collections[collection];
+        let page = serde_json::json!({
+            "title": title,
+            "kind": "handout",
+            "collection": collection,
+            "collection_title": cc.title,
+            "collection_url": self.config().site_url(&format!("{collection}/")),
+            "url": self.config().site_url(&path),
+            "permalink": self.config().absolute_url(&path),
+        });
+        let html = self.render("handout.html", |ctx| {
+            ctx.insert("page", &page);
+            ctx.insert("pages", &pages);
+            ctx.insert("contents", &contents);
+        })?;
+        Ok(OutputFile::bytes(
+            format!("{path}index.html"),
+            html.into_bytes(),
+        ))
     }
 
     /// The HTML files of one node: one, or several for a paginated section.
@@ -696,6 +737,13 @@ pub fn render_site(
         Ok(html) => out.add(OutputFile::bytes("404.html".into(), html.into_bytes())),
         Err(msg) => diags.push(Diagnostic::error("templates/404.html", 0, 0, msg)),
     }
+    for (name, cc) in &site.config.collections {
+        let Some(title) = &cc.handout else { continue };
+        match renderer.handout(name, title) {
+            Ok(f) => out.add(f),
+            Err(msg) => diags.push(Diagnostic::error("templates/handout.html", 0, 0, msg)),
+        }
+    }
     for f in &theme.assets {
         out.add(f.clone());
     }
@@ -733,6 +781,20 @@ pub fn render_site(
         .into_bytes(),
     ));
     diags
+}
+
+/// Where a collection's print-all page lives.
+pub fn handout_path(collection: &str) -> String {
+    format!("{collection}/alles/")
+}
+
+/// Make the ids of one page's body unique on a page that shows several: `id="x"` becomes
+/// `id="slug-x"`, and every reference to it (`href="#x"`, `url(#x)`, `aria-labelledby="x"`) too.
+fn prefix_ids(html: &str, slug: &str) -> String {
+    html.replace(" id=\"", &format!(" id=\"{slug}-"))
+        .replace("href=\"#", &format!("href=\"#{slug}-"))
+        .replace("url(#", &format!("url(#{slug}-"))
+        .replace("aria-labelledby=\"", &format!("aria-labelledby=\"{slug}-"))
 }
 
 /// A redirect page for an old URL: no script, so it works under a strict CSP.

@@ -322,3 +322,42 @@ fn summary_line_counts_pages_and_collections() {
         "{last}"
     );
 }
+
+#[test]
+fn a_collection_with_a_handout_prints_every_page_on_one_page() {
+    let site = fixture("basic");
+    let out = build(site.path(), &[]);
+    let handout = read(out.join("lessen/alles/index.html"));
+    let first = handout
+        .find("<h2 id=\"eerste-les-titel\"")
+        .expect("first lesson");
+    let second = handout
+        .find("<h2 id=\"tweede-les-titel\"")
+        .expect("second lesson");
+    assert!(first < second, "in the collection's order");
+    assert!(
+        handout.contains("De voetnoot."),
+        "full content, not only summaries"
+    );
+    // ids are unique on the page: every lesson's headings carry its slug
+    assert!(handout.contains("id=\"eerste-les-waarom-deze-les\""));
+    assert!(
+        handout.contains("href=\"#tweede-les-kop-met-accent\"")
+            || !handout.contains("#kop-met-accent\"")
+    );
+    let mut ids: Vec<&str> = handout
+        .split(" id=\"")
+        .skip(1)
+        .map(|r| r.split('"').next().unwrap())
+        .collect();
+    let n = ids.len();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), n, "duplicate ids on the handout page");
+    assert!(!handout.contains("GEHEIMWOORD"), "drafts stay out");
+    let list = read(out.join("lessen/index.html"));
+    assert!(
+        list.contains("href=\"/kenniskring/leren/lessen/alles/\""),
+        "the list links to the handout"
+    );
+}

@@ -1,0 +1,82 @@
+// Hostile content in every field must not run: with the CSP switched off (bypassCSP), no dialog
+// opens on any page and no script runs but the theme's own module.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { cpSync, mkdtempSync, writeFileSync, readdirSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, relative } from "node:path";
+import { buildSite, serve, launch, ROOT } from "./harness.mjs";
+
+const EVIL = `---
+title: "<script>alert('titel')</script>"
+summary: "\\"><img src=x onerror=alert('summary')>"
+nummer: 5
+kwadranten:
+  - to: responsieve-overheid
+    why: "</script><script>alert('why')</script><svg onload=alert('svg')>"
+---
+## <img src=x onerror=alert('kop')>
+
+Tekst <script>alert('body')</script> en [klik](javascript:alert('link')) en [ook](JaVaScRiPt:alert(1)).
+
+<iframe src="javascript:alert('iframe')"></iframe> <a href="javascript:alert('raw')">raw</a>
+
+[[responsieve-overheid|<b onmouseover=alert('wiki')>x</b>]]
+`;
+
+let site, server, browser;
+
+before(async () => {
+  const root = mkdtempSync(join(tmpdir(), "kennisbank-xss-"));
+  cpSync(join(ROOT, "tests/fixtures/basic"), root, { recursive: true });
+  cpSync(join(ROOT, "themes/default"), join(root, "themes/default"), { recursive: true });
+  writeFileSync(join(root, "content/lessen/kwaad.md"), EVIL);
+  site = buildSite(root);
+  server = await serve(site);
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+function htmlPages(dir) {
+  const out = [];
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) out.push(...htmlPages(p));
+    else if (name === "index.html") out.push(relative(site, dir) + "/");
+  }
+  return out.map((p) => (p === "/" ? "" : p));
+}
+
+test("no script but the theme's runs on any page, even without the CSP", async () => {
+  const context = await browser.newContext({ bypassCSP: true });
+  const page = await context.newPage();
+  const dialogs = [];
+  page.on("dialog", async (d) => {
+    dialogs.push(`${page.url()}: ${d.message()}`);
+    await d.dismiss();
+  });
+  const pages = htmlPages(site);
+  assert.ok(pages.includes("lessen/kwaad/"), "the hostile page was built");
+  for (const p of [...pages, "zoeken/?q=script", "zoeken/?q=alert"]) {
+    await page.goto(server.base + p);
+    await page.waitForTimeout(p.startsWith("zoeken") ? 400 : 30);
+    // hover and click everything a reader could touch
+    for (const a of await page.$$("main a, main b, main img")) {
+      await a.hover({ timeout: 200 }).catch(() => {});
+    }
+    const scripts = await page.$$eval("script", (ss) => ss.map((s) => s.getAttribute("src") || "inline"));
+    for (const s of scripts) assert.match(s, /\/search\.[0-9a-f]+\.js$/, `${p}: unexpected script ${s}`);
+    const inlineHandlers = await page.$$eval("*", (els) =>
+      els.flatMap((e) => [...e.attributes].filter((a) => /^on/i.test(a.name)).map((a) => `${e.tagName} ${a.name}`)),
+    );
+    assert.deepEqual(inlineHandlers, [], `${p}: event-handler attributes`);
+    const jsLinks = await page.$$eval("a[href]", (as) => as.map((a) => a.getAttribute("href")).filter((h) => /^\s*javascript:/i.test(h)));
+    assert.deepEqual(jsLinks, [], `${p}: javascript: links`);
+  }
+  assert.deepEqual(dialogs, []);
+  await context.close();
+});
