@@ -296,6 +296,21 @@ fn output_folder_guard_refuses_dangerous_targets() {
         );
     }
     assert!(site.path().join("content/_index.md").exists());
+    // the reader's home folder (here a stand-in, through $HOME)
+    let home = tempfile::tempdir().unwrap();
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_kennisbank"))
+        .env("HOME", home.path())
+        .args([
+            "--root",
+            site.path().to_str().unwrap(),
+            "build",
+            "--out",
+            home.path().to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("your home folder"), "{}", stderr(&o));
     // a folder with someone else's files needs --force
     let other = site.path().join("elders");
     std::fs::create_dir_all(&other).unwrap();
