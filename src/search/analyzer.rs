@@ -170,7 +170,11 @@ impl Analyzer {
     /// (optionally joined by a linking `s`); the split with the fewest parts wins.
     pub fn compound_parts(&self, folded: &str) -> Vec<String> {
         // byte offset of every character, and the end
-        let bounds: Vec<usize> = folded.char_indices().map(|(i, _)| i).chain([folded.len()]).collect();
+        let bounds: Vec<usize> = folded
+            .char_indices()
+            .map(|(i, _)| i)
+            .chain([folded.len()])
+            .collect();
         let n = bounds.len() - 1;
         if n < MIN_COMPOUND || !folded.chars().all(char::is_alphabetic) {
             return Vec::new();
@@ -179,9 +183,15 @@ impl Analyzer {
         let mut best: Vec<Option<(usize, usize)>> = vec![None; n + 1];
         best[0] = Some((0, 0));
         for start in 0..n {
-            let Some((count, _)) = best[start] else { continue };
+            let Some((count, _)) = best[start] else {
+                continue;
+            };
             for end in (start + MIN_PART)..=n {
-                if (start == 0 && end == n) || !self.dictionary.contains(&folded[bounds[start]..bounds[end]]) {
+                if (start == 0 && end == n)
+                    || !self
+                        .dictionary
+                        .contains(&folded[bounds[start]..bounds[end]])
+                {
                     continue;
                 }
                 // a linking `s` (omgeving-s-visie) may follow a part
@@ -193,7 +203,9 @@ impl Analyzer {
                 }
             }
         }
-        let Some((count, _)) = best[n] else { return Vec::new() };
+        let Some((count, _)) = best[n] else {
+            return Vec::new();
+        };
         if count < 2 {
             return Vec::new();
         }
@@ -202,9 +214,14 @@ impl Analyzer {
         let mut parts = Vec::new();
         let mut end = n;
         while end > 0 {
-            let Some((_, start)) = best[end] else { return Vec::new() };
+            let Some((_, start)) = best[end] else {
+                return Vec::new();
+            };
             let mut part_end = end;
-            if !self.dictionary.contains(&folded[bounds[start]..bounds[part_end]]) {
+            if !self
+                .dictionary
+                .contains(&folded[bounds[start]..bounds[part_end]])
+            {
                 part_end -= 1; // the linking `s`
             }
             parts.push(folded[bounds[start]..bounds[part_end]].to_string());
