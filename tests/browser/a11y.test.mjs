@@ -5,21 +5,10 @@ import { describe, test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync, readdirSync } from "node:fs";
 import { join, sep } from "node:path";
-import { buildSite, serve, launch, ROOT } from "./harness.mjs";
+import { buildSite, serve, launch, ROOT, PAGE_TYPES } from "./harness.mjs";
 
-// One page of every type. The search page is checked with its results on screen.
-const PAGES = [
-  ["home", ""],
-  ["lesson", "lessen/bezint-eer-ge-begint/"],
-  ["theme", "themas/participatie/"],
-  ["case", "praktijkvoorbeelden/kampen-omgekeerd-intervenieren/"],
-  ["quadrant", "kwadranten/responsieve-overheid/"],
-  ["role", "rollen/verbinder/"],
-  ["research with charts", "onderzoek/enquete-resultaten/"],
-  ["search with results", "zoeken/?q=participatie"],
-  ["list", "lessen/"],
-  ["404", "deze-pagina-bestaat-niet/"],
-];
+// One page of every type; the search page is checked with its results on screen.
+const PAGES = PAGE_TYPES;
 const TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
 // The CSP (default-src 'self') blocks an injected <script>; evaluating the source through the
 // DevTools protocol is not subject to it, so the page keeps its real policy during the audit.

@@ -68,5 +68,19 @@ export async function launch() {
   });
 }
 
+/** One page of every type of the shipped site: [label, path under the base]. */
+export const PAGE_TYPES = [
+  ["home", ""],
+  ["lesson", "lessen/bezint-eer-ge-begint/"],
+  ["theme", "themas/participatie/"],
+  ["case", "praktijkvoorbeelden/kampen-omgekeerd-intervenieren/"],
+  ["quadrant", "kwadranten/responsieve-overheid/"],
+  ["role", "rollen/verbinder/"],
+  ["research with charts", "onderzoek/enquete-resultaten/"],
+  ["search with results", "zoeken/?q=participatie"],
+  ["list", "lessen/"],
+  ["404", "deze-pagina-bestaat-niet/"],
+];
+
 /** The built binary's path, for tests that run `kennisbank search`. */
 export const binary = BIN;

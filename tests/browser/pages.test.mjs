@@ -7,20 +7,10 @@ import { describe, test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { join, sep } from "node:path";
-import { buildSite, serve, launch, ROOT, CSP } from "./harness.mjs";
+import { buildSite, serve, launch, ROOT, CSP, PAGE_TYPES } from "./harness.mjs";
 
-const PAGES = [
-  ["home", ""],
-  ["lesson", "lessen/bezint-eer-ge-begint/"],
-  ["theme", "themas/participatie/"],
-  ["case", "praktijkvoorbeelden/kampen-omgekeerd-intervenieren/"],
-  ["quadrant", "kwadranten/responsieve-overheid/"],
-  ["role", "rollen/verbinder/"],
-  ["research", "onderzoek/enquete-resultaten/"],
-  ["search", "zoeken/?q=participatie"],
-  ["list", "lessen/"],
-  ["404", "deze-pagina-bestaat-niet/"],
-];
+// One page of every type; the search page is checked with its results on screen.
+const PAGES = PAGE_TYPES;
 const SCREENSHOTS = ["home", "lesson", "case"];
 const ARTIFACTS = join(ROOT, "tests/browser/artifacts");
 
@@ -69,7 +59,7 @@ async function open(context, kind, path) {
   page.on("pageerror", (e) => seen.errors.push(String(e.stack || e)));
   const response = await page.goto(url);
   // The results are checked in their own subtest; a missing result must not hang the page.
-  if (kind === "search") await page.waitForSelector("[data-search-results] li", { timeout: 10000 }).catch(() => {});
+  if (kind === "search with results") await page.waitForSelector("[data-search-results] li", { timeout: 10000 }).catch(() => {});
   await page.waitForLoadState("networkidle");
   return { page, response, seen };
 }
@@ -112,7 +102,7 @@ describe("every page type in Chromium at 1280 px", () => {
           assert.equal(await page.getByRole("contentinfo").count(), 1, "one contentinfo (site footer)");
           assert.ok((await page.getByRole("navigation", { name: "Hoofdmenu" }).getByRole("link").count()) >= 6, "the main navigation lists the collections");
         });
-        if (kind === "search") {
+        if (kind === "search with results") {
           await t.test("shows results and hides the needs-JavaScript notice", async () => {
             assert.ok((await page.locator("[data-search-results] li").count()) > 0, "results for participatie");
             assert.equal(await page.locator("[data-search-nojs]").isVisible(), false);
