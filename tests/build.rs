@@ -183,7 +183,8 @@ fn charts_render_as_svg_with_a_table() {
     let out = build(site.path(), &[]);
     let lesson = read(out.join("lessen/eerste-les/index.html"));
     assert!(lesson.contains("<figure class=\"chart\""));
-    assert!(lesson.contains("<svg class=\"chart-svg\""));
+    assert!(lesson.contains("<svg class=\"chart-svg chart-svg-wide\""));
+    assert!(lesson.contains("<svg class=\"chart-svg chart-svg-narrow\""));
     assert!(lesson.contains("<td>86</td><td>81</td>"));
 }
 

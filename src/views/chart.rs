@@ -201,7 +201,10 @@ pub fn render(block: &str, data_dir: &Path) -> Result<String, String> {
     Ok(render_figure(&spec, &table))
 }
 
-const WIDTH: f64 = 720.0;
+/// The chart is drawn twice: wide for screens and print, narrow for phones (CSS shows one),
+/// so that its text stays readable at 360 px.
+const WIDE: f64 = 720.0;
+const NARROW: f64 = 360.0;
 const LABEL_LINE: f64 = 18.0;
 const BAR: f64 = 20.0;
 const BAR_GAP: f64 = 4.0;
@@ -265,7 +268,14 @@ fn chart_id(spec: &Spec) -> String {
 
 pub fn render_figure(spec: &Spec, table: &Table) -> String {
     let id = chart_id(spec);
-    let svg = render_svg(spec, table, &id);
+    let svg = render_svg(spec, table, &id, WIDE, "chart-svg chart-svg-wide")
+        + &render_svg(
+            spec,
+            table,
+            &format!("{id}-n"),
+            NARROW,
+            "chart-svg chart-svg-narrow",
+        );
     let mut html = String::new();
     let _ = write!(
         html,
@@ -318,7 +328,7 @@ fn render_table(spec: &Spec, table: &Table) -> String {
     t
 }
 
-fn render_svg(spec: &Spec, table: &Table, id: &str) -> String {
+fn render_svg(spec: &Spec, table: &Table, id: &str, width: f64, class: &str) -> String {
     let stacked = spec.kind == Kind::StackedBar;
     let series_count = if spec.kind == Kind::Bar {
         1
@@ -340,16 +350,31 @@ fn render_svg(spec: &Spec, table: &Table, id: &str) -> String {
         })
         .fold(0.0f64, f64::max);
     let top = axis_max(max, &spec.unit);
-    let plot_w = WIDTH - PLOT_LEFT - PLOT_RIGHT;
+    let plot_w = width - PLOT_LEFT - PLOT_RIGHT;
+    let label_chars = (width / 9.0) as usize;
     let scale = |v: f64| (v.max(0.0) / top) * plot_w;
     let bars_per_row = if stacked { 1 } else { series_count };
-    let legend_h = if series_count > 1 { 28.0 } else { 0.0 };
+    // Legend items flow left to right and wrap to a new line when the width is used up.
+    let mut legend: Vec<(f64, f64)> = Vec::new(); // (x, y) of each item's swatch
+    if series_count > 1 {
+        let (mut x, mut ly) = (PLOT_LEFT, 4.0);
+        for name in table.series.iter().take(series_count) {
+            let item_w = 22.0 + name.chars().count() as f64 * 7.5 + 24.0;
+            if x > PLOT_LEFT && x + item_w > width {
+                x = PLOT_LEFT;
+                ly += 22.0;
+            }
+            legend.push((x, ly));
+            x += item_w;
+        }
+    }
+    let legend_h = legend.last().map_or(0.0, |(_, ly)| ly + 24.0);
     let axis_h = 24.0;
 
     let mut body = String::new();
     let mut y = legend_h + 8.0;
     for (label, values) in &table.rows {
-        let lines = wrap(label, 80);
+        let lines = wrap(label, label_chars);
         for (k, line) in lines.iter().enumerate() {
             let _ = writeln!(
                 body,
@@ -441,7 +466,7 @@ fn render_svg(spec: &Spec, table: &Table, id: &str) -> String {
     );
     let _ = writeln!(
         svg,
-        "<svg class=\"chart-svg\" viewBox=\"0 0 {WIDTH} {height:.0}\" role=\"img\" aria-labelledby=\"{id}-t\" xmlns=\"http://www.w3.org/2000/svg\">\n<title id=\"{id}-t\">{}</title>",
+        "<svg class=\"{class}\" viewBox=\"0 0 {width} {height:.0}\" role=\"img\" aria-labelledby=\"{id}-t\" xmlns=\"http://www.w3.org/2000/svg\">\n<title id=\"{id}-t\">{}</title>",
         escape_html(&desc)
     );
     svg.push_str(&patterns(id));
@@ -465,19 +490,16 @@ fn render_svg(spec: &Spec, table: &Table, id: &str) -> String {
             escape_html(&spec.unit)
         );
     }
-    if series_count > 1 {
-        let mut x = PLOT_LEFT;
-        for (s, name) in table.series.iter().enumerate().take(series_count) {
-            let _ = writeln!(
-                svg,
-                "<rect class=\"series-{}\" x=\"{x:.1}\" y=\"4\" width=\"16\" height=\"16\" fill=\"url(#{id}-p{})\"/><text class=\"chart-legend\" x=\"{:.1}\" y=\"17\">{}</text>",
-                s % MAX_SERIES_STYLES,
-                s % MAX_SERIES_STYLES,
-                x + 22.0,
-                escape_html(name)
-            );
-            x += 22.0 + name.chars().count() as f64 * 7.5 + 24.0;
-        }
+    for (s, (name, (x, ly))) in table.series.iter().zip(&legend).enumerate() {
+        let _ = writeln!(
+            svg,
+            "<rect class=\"series-{}\" x=\"{x:.1}\" y=\"{ly:.1}\" width=\"16\" height=\"16\" fill=\"url(#{id}-p{})\"/><text class=\"chart-legend\" x=\"{:.1}\" y=\"{:.1}\">{}</text>",
+            s % MAX_SERIES_STYLES,
+            s % MAX_SERIES_STYLES,
+            x + 22.0,
+            ly + 13.0,
+            escape_html(name)
+        );
     }
     svg.push_str(&body);
     svg.push_str("</svg>\n");
