@@ -213,6 +213,21 @@ fn results_link_to_the_heading_they_sit_under() {
 }
 
 #[test]
+fn every_result_has_an_excerpt_even_for_a_title_match() {
+    let (model, config) = shipped();
+    for q in ["participatie", "verbinder", "coach het college", "markdal"] {
+        let json = answer(model, config, q, &[], 5);
+        for r in json["results"].as_array().unwrap() {
+            assert!(
+                !r["excerpt"].as_str().unwrap().trim().is_empty(),
+                "`{q}`: empty excerpt for {}",
+                r["url"]
+            );
+        }
+    }
+}
+
+#[test]
 fn cli_json_has_the_documented_shape() {
     let o = kennisbank(
         &repo(),

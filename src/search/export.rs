@@ -67,11 +67,7 @@ pub fn export(model: &SearchModel, collections: &[String]) -> Vec<OutputFile> {
     let tokens: FxHashMap<(u32, usize), Tokens> = needed
         .par_iter()
         .map(|&(page, section)| {
-            let p = &model.pages[page as usize];
-            let text = p
-                .sections
-                .get(section)
-                .map_or(p.summary.as_str(), |s| s.text.as_str());
+            let text = model.pages[page as usize].excerpt_source(section);
             ((page, section), Tokens::new(text))
         })
         .collect();

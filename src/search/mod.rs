@@ -76,6 +76,18 @@ pub struct SearchModel {
     pub page_facets: Vec<Vec<u32>>,
 }
 
+impl PageDoc {
+    /// The text an excerpt of section `i` is cut from: the section's text, or the page's summary
+    /// where the section has none (a title match sits in section 0, which may be empty).
+    pub fn excerpt_source(&self, i: usize) -> &str {
+        self.sections
+            .get(i)
+            .map(|s| s.text.as_str())
+            .filter(|t| !t.trim().is_empty())
+            .unwrap_or(&self.summary)
+    }
+}
+
 impl SearchModel {
     /// The term a surface word is indexed under, if it is known and not a stop word.
     pub fn term_id(&self, word: &str) -> Option<u32> {
@@ -149,7 +161,7 @@ pub fn answer(
             let page = &model.pages[h.page as usize];
             let section = page.sections.get(h.section);
             let anchor = section.and_then(|s| s.anchor.as_deref());
-            let text = section.map_or(page.summary.as_str(), |s| s.text.as_str());
+            let text = page.excerpt_source(h.section);
             let (excerpt, marks) = query::excerpt(text, &forms, 180);
             let url =
                 config.site_url(&page.path) + &anchor.map(|a| format!("#{a}")).unwrap_or_default();
