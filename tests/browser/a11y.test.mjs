@@ -3,9 +3,9 @@
 // the strict CSP.
 import { describe, test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync, readdirSync } from "node:fs";
-import { join, sep } from "node:path";
-import { buildSite, serve, launch, ROOT, PAGE_TYPES } from "./harness.mjs";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { buildSite, serve, launch, ROOT, PAGE_TYPES, builtPages } from "./harness.mjs";
 
 // One page of every type; the search page is checked with its results on screen.
 const PAGES = PAGE_TYPES;
@@ -75,11 +75,9 @@ for (const [scheme, width] of RUNS) {
 // The remaining pages of the site (light, desktop): one test, each page's violations listed.
 test("every other built page has no WCAG 2.1 AA violations", async () => {
   const tested = new Set(PAGES.map(([, p]) => p));
-  const paths = readdirSync(site, { recursive: true })
-    .filter((f) => f === "index.html" || f.endsWith(sep + "index.html"))
-    .filter((f) => !/http-equiv="refresh"/.test(readFileSync(join(site, f), "utf8")))
-    .map((f) => f.split(sep).join("/").replace(/index\.html$/, ""))
-    .filter((p) => !tested.has(p));
+  const paths = builtPages(site)
+    .filter((p) => !p.alias && !tested.has(p.path))
+    .map((p) => p.path);
   assert.ok(paths.length >= 35, `only ${paths.length} other pages`);
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();

@@ -3,9 +3,9 @@
 // browser).
 import { execFileSync } from "node:child_process";
 import { createServer } from "node:http";
-import { mkdtempSync, readFileSync, statSync, existsSync } from "node:fs";
+import { mkdtempSync, readFileSync, readdirSync, statSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, extname, normalize } from "node:path";
+import { join, extname, normalize, sep } from "node:path";
 import { chromium } from "playwright-core";
 
 export const ROOT = new URL("../..", import.meta.url).pathname;
@@ -66,6 +66,20 @@ export async function launch() {
     executablePath: "/usr/bin/chromium",
     args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
   });
+}
+
+/**
+ * Every `index.html` of a built site: its site path (`lessen/x/`, `` for home), file, HTML and
+ * whether it is an alias redirect page.
+ */
+export function builtPages(dir) {
+  return readdirSync(dir, { recursive: true })
+    .filter((f) => f === "index.html" || f.endsWith(sep + "index.html"))
+    .map((file) => {
+      const html = readFileSync(join(dir, file), "utf8");
+      const path = file.split(sep).join("/").replace(/index\.html$/, "");
+      return { path, file, html, alias: /<meta\s+http-equiv\s*=\s*"?refresh"?/i.test(html) };
+    });
 }
 
 /** One page of every type of the shipped site: [label, path under the base]. */

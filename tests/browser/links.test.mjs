@@ -4,9 +4,7 @@
 // external http(s) links written in the content.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { readdirSync, readFileSync } from "node:fs";
-import { join, relative, sep } from "node:path";
-import { buildSite, serve, SUBPATH } from "./harness.mjs";
+import { buildSite, serve, SUBPATH, builtPages } from "./harness.mjs";
 
 // The base URL the site is built for (see harness.mjs); absolute links such as the canonical URL
 // carry it, and they are checked on the test server.
@@ -168,13 +166,6 @@ async function crawlSite() {
   return { pages, edges, outside, fromHome };
 }
 
-function builtPages() {
-  return readdirSync(site, { recursive: true })
-    .filter((f) => f === "index.html" || f.endsWith(sep + "index.html"))
-    .map((f) => ({ file: f, html: readFileSync(join(site, f), "utf8") }));
-}
-
-const isAlias = (html) => /<meta\s+http-equiv\s*=\s*"?refresh"?/i.test(html);
 
 test("the crawl covers the site", () => {
   const html = [...crawl.pages.values()].filter((p) => p.html !== null);
@@ -221,13 +212,12 @@ test("no link or asset points outside the sub-path, except external links in the
 });
 
 test("every built page is reachable from the home page", () => {
-  const built = builtPages();
+  const built = builtPages(site);
   const unreached = [];
   let pages = 0;
-  for (const { file, html } of built) {
-    if (isAlias(html)) continue;
+  for (const { path, alias } of built) {
+    if (alias) continue;
     pages++;
-    const path = relative(".", file).split(sep).join("/").replace(/index\.html$/, "");
     if (!crawl.fromHome.has(server.base + path)) unreached.push("/" + path);
   }
   assert.ok(pages >= 45, `only ${pages} pages were built`);
@@ -235,7 +225,7 @@ test("every built page is reachable from the home page", () => {
 });
 
 test("alias pages redirect to pages that exist", async () => {
-  for (const { file, html } of builtPages().filter((p) => isAlias(p.html))) {
+  for (const { file, html } of builtPages(site).filter((p) => p.alias)) {
     const m = /<meta\s+http-equiv\s*=\s*"?refresh"?\s+content\s*=\s*"\d+;\s*url=([^"]+)"/i.exec(html);
     assert.ok(m, `${file}: a refresh with a URL`);
     const target = onServer(new URL(decode(m[1]), server.base + file));
