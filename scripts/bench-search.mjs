@@ -46,10 +46,18 @@ for (const q of queries) {
     const body = await r.response().then((x) => x.body()).catch(() => Buffer.alloc(0));
     requests.push({ url, bytes: body.length, gz: gzipSync(body).length });
   });
-  const start = Date.now();
+  // Timed in the page: from the input event to the status line announcing results.
+  await page.evaluate(() => {
+    const input = document.querySelector("#zoekveld");
+    const status = document.querySelector("[data-search-status]");
+    input.addEventListener("input", () => (window.__t0 = performance.now()), { once: true });
+    new MutationObserver(() => {
+      if (window.__t1 === undefined && /resultaat|resultaten|Niets gevonden/.test(status.textContent)) window.__t1 = performance.now();
+    }).observe(status, { childList: true, characterData: true, subtree: true });
+  });
   await page.fill("#zoekveld", q);
-  await page.waitForFunction(() => /resultaat|resultaten|Niets gevonden/.test(document.querySelector("[data-search-status]").textContent));
-  const ms = Date.now() - start - 120; // minus the typing debounce
+  await page.waitForFunction(() => window.__t1 !== undefined);
+  const ms = Math.round((await page.evaluate(() => window.__t1 - window.__t0)) - 120); // minus the typing debounce
   await page.waitForTimeout(150); // let the facet file (loaded after the results show) finish
   const status = await page.textContent("[data-search-status]");
   const before = requests.filter((r) => !r.url.endsWith("facets.json"));
@@ -63,6 +71,9 @@ for (const q of queries) {
   });
   await context.close();
 }
+const searchPage = readFileSync(join(dir, "zoeken/index.html"), "utf8");
+const parts = Buffer.from(searchPage.match(/data-parts="([^"]*)"/)?.[1] ?? "");
+console.log(`search page: ${(searchPage.length / 1024).toFixed(1)} KB, ${(gzipSync(searchPage).length / 1024).toFixed(1)} KB gzipped, of which the part index ${(parts.length / 1024).toFixed(1)} KB (${(gzipSync(parts).length / 1024).toFixed(1)} KB gzipped)`);
 const js = readFileSync(join(dir, readFileSync(join(dir, "zoeken/index.html"), "utf8").match(/src="\/(search\.[0-9a-f]+\.js)"/)[1]));
 console.log(`search.js: ${(js.length / 1024).toFixed(1)} KB, ${(gzipSync(js).length / 1024).toFixed(1)} KB gzipped (loaded with every page)\n`);
 console.log("| query | results | requests | KB (gzip) | ms to first results |");

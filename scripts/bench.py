@@ -2,6 +2,7 @@
 """Benchmark kennisbank on the shared synthetic corpus, with Hugo on the same corpus.
 
 usage: scripts/bench.py [--sizes 100,1000,10000] [--runs 5] [--no-hugo] [--compounds RATE] [--out FILE]
+       scripts/bench.py --site-only --sizes N [--compounds RATE]   (print the generated site's folder)
 
 For each size N it generates `gen_corpus.py --format plain --pages N --seed 1`, wraps it into a
 kennisbank site (collections for the pages, their themes, quadrants and municipalities, linked
@@ -243,7 +244,12 @@ def main():
     ap.add_argument("--no-hugo", action="store_true")
     ap.add_argument("--compounds", type=float, default=0.0)
     ap.add_argument("--out")
+    ap.add_argument("--site-only", action="store_true",
+                    help="only generate the site of the first size and print its folder (for tests)")
     a = ap.parse_args()
+    if a.site_only:
+        print(make_site(int(a.sizes.split(",")[0]), a.compounds))
+        return
     if not os.path.exists(BIN):
         sh(["cargo", "build", "--release", "--locked"], cwd=REPO)
     lines = [f"Machine: {machine()}. Date: {time.strftime('%Y-%m-%d')}. Command: `scripts/bench.py --sizes {a.sizes} --runs {a.runs}"

@@ -54,6 +54,11 @@ pub struct Compiled {
     pub theme_dirs: Vec<PathBuf>,
     /// What `kennisbank search` and `/_search` answer from.
     pub search: search::SearchModel,
+    /// What the search page carries about the search files.
+    pub search_client: search::export::ClientData,
+    /// Every page body rendered, by node; `serve` keeps them for incremental rebuilds.
+    pub bodies: Vec<markdown::Rendered>,
+    pub theme: render::Theme,
 }
 
 impl Compiled {
@@ -128,11 +133,19 @@ pub fn compile(opts: &BuildOptions) -> Result<Compiled> {
     watch.laps.extend(search_laps);
     let mut out = output::Output::default();
     let collections: Vec<String> = site.config.collections.keys().cloned().collect();
-    for f in search::export::export(&search, &collections) {
+    let exported = search::export::export(&search, &collections);
+    for f in exported.files {
         out.add(f);
     }
     watch.lap("export");
-    diags.extend(render::render_site(&site, &bodies, &theme, &mut out));
+    let search_client = exported.client;
+    diags.extend(render::render_site(
+        &site,
+        &bodies,
+        &theme,
+        &search_client,
+        &mut out,
+    ));
     for path in &out.collisions {
         diags.push(Diagnostic::error(
             content::CONTENT_DIR,
@@ -152,6 +165,9 @@ pub fn compile(opts: &BuildOptions) -> Result<Compiled> {
         timings: watch.laps,
         theme_dirs: theme.dirs.clone(),
         search,
+        search_client,
+        bodies,
+        theme,
     })
 }
 
@@ -186,6 +202,8 @@ pub fn build(opts: &BuildOptions) -> Result<(Compiled, output::WriteStats)> {
     let config = config::Config::load(&opts.root)?;
     let out = guard_output(opts, &config)?;
     let mut compiled = compile(opts)?;
+    // What only `serve` needs goes before the write, which is the build's peak of memory.
+    compiled.bodies = Vec::new();
     let start = Instant::now();
     let stats = output::write(&compiled.output, &out, opts.force)?;
     compiled.timings.push(("write", start.elapsed()));

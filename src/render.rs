@@ -504,6 +504,71 @@ impl<'a> Renderer<'a> {
         generic.into()
     }
 
+    /// The renderer of a site, with the views registered; problems of the views model are returned.
+    fn new(site: &'a Site, bodies: &'a [Rendered], theme: &Theme) -> (Self, Diagnostics) {
+        let (model, diags) = crate::views::Model::new(site);
+        let mut tera = theme.tera.clone();
+        crate::views::register(&mut tera, Arc::new(model));
+        let renderer = Renderer {
+            site,
+            bodies,
+            tera,
+            site_ctx: site_ctx(site),
+        };
+        (renderer, diags)
+    }
+
+    /// The search page, when the theme has one.
+    fn search_page(
+        &self,
+        search: &crate::search::export::ClientData,
+    ) -> Result<Option<OutputFile>, Diagnostic> {
+        if !self.tera.get_template_names().any(|n| n == "search.html") {
+            return Ok(None);
+        }
+        let site = self.site;
+        let titles: Vec<&str> = site
+            .config
+            .collections
+            .values()
+            .map(|c| c.title.as_str())
+            .collect();
+        let collections = serde_json::to_string(&titles).unwrap_or_default();
+        let page = serde_json::json!({
+            "title": "Zoeken",
+            "kind": "search",
+            "url": site.config.site_url(SEARCH_PATH),
+            "permalink": site.config.absolute_url(SEARCH_PATH),
+        });
+        let html = self
+            .render("search.html", |ctx| {
+                ctx.insert("page", &page);
+                ctx.insert("search_collections", &collections);
+                ctx.insert("search_parts", &search.parts.join(" "));
+                ctx.insert("search_pages", &search.pages);
+            })
+            .map_err(|msg| Diagnostic::error("templates/search.html", 0, 0, msg))?;
+        Ok(Some(OutputFile::bytes(
+            format!("{SEARCH_PATH}index.html"),
+            html.into_bytes(),
+        )))
+    }
+
+    /// A collection's print-all page, when site.toml gives it one.
+    fn handout_of(&self, collection: &str) -> Result<Option<OutputFile>, Diagnostic> {
+        let Some(title) = self
+            .config()
+            .collections
+            .get(collection)
+            .and_then(|c| c.handout.as_ref())
+        else {
+            return Ok(None);
+        };
+        self.handout(collection, title)
+            .map(Some)
+            .map_err(|msg| Diagnostic::error("templates/handout.html", 0, 0, msg))
+    }
+
     /// Every page of a collection in full on one page, to print.
     fn handout(&self, collection: &str, title: &str) -> Result<OutputFile, String> {
         let members = self
@@ -682,17 +747,10 @@ pub fn render_site(
     site: &Site,
     bodies: &[Rendered],
     theme: &Theme,
+    search: &crate::search::export::ClientData,
     out: &mut Output,
 ) -> Diagnostics {
-    let (model, mut diags) = crate::views::Model::new(site);
-    let mut tera = theme.tera.clone();
-    crate::views::register(&mut tera, Arc::new(model));
-    let renderer = Renderer {
-        site,
-        bodies,
-        tera,
-        site_ctx: site_ctx(site),
-    };
+    let (renderer, mut diags) = Renderer::new(site, bodies, theme);
     let results: Vec<Result<Vec<OutputFile>, Diagnostic>> = (0..site.nodes.len())
         .into_par_iter()
         .map(|i| renderer.render_node(i))
@@ -703,30 +761,10 @@ pub fn render_site(
             Err(d) => diags.push(d),
         }
     }
-    if theme.tera.get_template_names().any(|n| n == "search.html") {
-        let titles: Vec<&str> = site
-            .config
-            .collections
-            .values()
-            .map(|c| c.title.as_str())
-            .collect();
-        let collections = serde_json::to_string(&titles).unwrap_or_default();
-        let page = serde_json::json!({
-            "title": "Zoeken",
-            "kind": "search",
-            "url": site.config.site_url(SEARCH_PATH),
-            "permalink": site.config.absolute_url(SEARCH_PATH),
-        });
-        match renderer.render("search.html", |ctx| {
-            ctx.insert("page", &page);
-            ctx.insert("search_collections", &collections);
-        }) {
-            Ok(html) => out.add(OutputFile::bytes(
-                format!("{SEARCH_PATH}index.html"),
-                html.into_bytes(),
-            )),
-            Err(msg) => diags.push(Diagnostic::error("templates/search.html", 0, 0, msg)),
-        }
+    match renderer.search_page(search) {
+        Ok(Some(f)) => out.add(f),
+        Ok(None) => {}
+        Err(d) => diags.push(d),
     }
     match renderer.render("404.html", |ctx| {
         ctx.insert(
@@ -737,11 +775,11 @@ pub fn render_site(
         Ok(html) => out.add(OutputFile::bytes("404.html".into(), html.into_bytes())),
         Err(msg) => diags.push(Diagnostic::error("templates/404.html", 0, 0, msg)),
     }
-    for (name, cc) in &site.config.collections {
-        let Some(title) = &cc.handout else { continue };
-        match renderer.handout(name, title) {
-            Ok(f) => out.add(f),
-            Err(msg) => diags.push(Diagnostic::error("templates/handout.html", 0, 0, msg)),
+    for name in site.config.collections.keys() {
+        match renderer.handout_of(name) {
+            Ok(Some(f)) => out.add(f),
+            Ok(None) => {}
+            Err(d) => diags.push(d),
         }
     }
     for f in &theme.assets {
@@ -768,10 +806,7 @@ pub fn render_site(
         "sitemap.xml".into(),
         sitemap(site).into_bytes(),
     ));
-    out.add(OutputFile::bytes(
-        "atom.xml".into(),
-        atom_feed(site, bodies).into_bytes(),
-    ));
+    out.add(atom_file(site, bodies));
     out.add(OutputFile::bytes(
         "robots.txt".into(),
         format!(
@@ -781,6 +816,49 @@ pub fn render_site(
         .into_bytes(),
     ));
     diags
+}
+
+/// The files that show the body of node `i`: its page, its collection's print-all page and the
+/// feed. `serve` re-renders these after an edit of that body alone.
+pub fn render_body_files(
+    site: &Site,
+    bodies: &[Rendered],
+    theme: &Theme,
+    i: usize,
+) -> Result<Vec<OutputFile>, Diagnostics> {
+    let (renderer, diags) = Renderer::new(site, bodies, theme);
+    if diags.has_errors() {
+        return Err(diags);
+    }
+    let one = |d: Diagnostic| Diagnostics(vec![d]);
+    let mut files = renderer.render_node(i).map_err(one)?;
+    if let Some(c) = &site.nodes[i].page.collection
+        && let Some(f) = renderer.handout_of(c).map_err(one)?
+    {
+        files.push(f);
+    }
+    files.push(atom_file(site, bodies));
+    Ok(files)
+}
+
+/// The search page alone, for a new search export (`serve` builds search after the pages).
+pub fn render_search_page(
+    site: &Site,
+    bodies: &[Rendered],
+    theme: &Theme,
+    search: &crate::search::export::ClientData,
+) -> Result<Option<OutputFile>, Diagnostics> {
+    let (renderer, diags) = Renderer::new(site, bodies, theme);
+    if diags.has_errors() {
+        return Err(diags);
+    }
+    renderer
+        .search_page(search)
+        .map_err(|d| Diagnostics(vec![d]))
+}
+
+fn atom_file(site: &Site, bodies: &[Rendered]) -> OutputFile {
+    OutputFile::bytes("atom.xml".into(), atom_feed(site, bodies).into_bytes())
 }
 
 /// Where a collection's print-all page lives.

@@ -3,10 +3,15 @@
 //! same order. Change one, change the other, and the parity test will tell.
 //!
 //! 1. The query is split into words and folded ([`super::analyzer::fold`]).
-//! 2. Each word expands to index terms, each with a weight: the exact word (4); for the last
-//!    word, unless the query ends with a space, the words it begins (3, at most 50, most
-//!    frequent first); and only when neither exists, words at edit distance 1 (2) or, for words
-//!    of 9+ letters, 2 (1), from the same shard. Stop words are ignored.
+//! 2. Each word expands to index terms, each with a weight. A word of the vocabulary stands for
+//!    its own term (4); a stop word is ignored. A word the vocabulary does not know stands, when
+//!    it is the last word and the query does not end with a space, for the words it begins (3:
+//!    a partly typed word); when it begins none, and it has 5+ letters, for the words at edit
+//!    distance 1 (2) or, for words of 9+ letters, 2 (1). Candidates come from the word's group
+//!    (its first three letters, [`super::shard_key`]), best first (prefixes: most pages first;
+//!    typos: nearest, then most pages), at most [`MAX_EXPANSIONS`] words, and stop once their
+//!    terms hold more than [`EXPANSION_POSTINGS`] postings (the first is always taken): that
+//!    bounds what the browser must fetch for a word.
 //! 3. A page's score for a word is the best impact × weight among the word's terms; its score for
 //!    the query is the sum over words. Pages with every word come first (AND); when no page has
 //!    them all, pages with the most words (OR), flagged as partial.
@@ -23,6 +28,8 @@ pub const PREFIX: u64 = 3;
 pub const FUZZY_1: u64 = 2;
 pub const FUZZY_2: u64 = 1;
 pub const MAX_EXPANSIONS: usize = 50;
+/// Expansion candidates are taken while their distinct terms hold at most this many postings.
+pub const EXPANSION_POSTINGS: usize = 12_000;
 pub const MIN_PREFIX: usize = 3;
 
 /// A query word and the terms it stands for.
@@ -92,53 +99,46 @@ pub fn edit_distance(a: &str, b: &str, max: usize) -> usize {
 
 /// The terms one query word stands for.
 pub fn expand(model: &SearchModel, word: &str, is_last_prefix: bool) -> Option<QueryWord> {
-    let exact = model
-        .vocabulary
-        .get(word)
-        .map(|terms| terms.first().copied());
-    if let Some(None) = exact {
-        return None; // a stop word
+    if let Some(terms) = model.vocabulary.get(word) {
+        let &t = terms.first()?; // no term: a stop word
+        return Some(QueryWord {
+            word: word.to_string(),
+            terms: vec![(t, EXACT)],
+            forms: vec![word.to_string()],
+        });
     }
-    let mut terms: Vec<(u32, u64)> = Vec::new();
-    let mut forms = Vec::new();
-    let add =
-        |terms: &mut Vec<(u32, u64)>, t: u32, w: u64| match terms.iter_mut().find(|(x, _)| *x == t)
-        {
-            Some(entry) => entry.1 = entry.1.max(w),
-            None => terms.push((t, w)),
-        };
-    if let Some(Some(t)) = exact {
-        add(&mut terms, t, EXACT);
-        forms.push(word.to_string());
-    }
+    let key = super::shard_key(word);
+    // (word, term) of the word's group, stop words left out
+    let group = || {
+        model
+            .vocabulary
+            .range(key.clone()..)
+            .take_while(|(v, _)| super::shard_key(v) == key)
+            .filter_map(|(v, t)| t.first().map(|&t| (v.as_str(), t)))
+    };
+    let mut qw = QueryWord {
+        word: word.to_string(),
+        terms: Vec::new(),
+        forms: Vec::new(),
+    };
     let len = word.chars().count();
     if is_last_prefix && len >= MIN_PREFIX {
-        let mut cands: Vec<(&str, u32)> = model
-            .vocabulary
-            .range(word.to_string()..)
-            .take_while(|(v, _)| v.starts_with(word))
-            .filter(|(v, _)| v.as_str() != word)
-            .filter_map(|(v, t)| t.first().map(|&t| (v.as_str(), t)))
-            .collect();
+        let mut cands: Vec<(&str, u32)> = group().filter(|(v, _)| v.starts_with(word)).collect();
         cands.sort_by(|a, b| {
             model
                 .doc_freq(b.1)
                 .cmp(&model.doc_freq(a.1))
                 .then(a.0.cmp(b.0))
         });
-        for (v, t) in cands.into_iter().take(MAX_EXPANSIONS) {
-            add(&mut terms, t, PREFIX);
-            forms.push(v.to_string());
-        }
+        take_expansions(
+            model,
+            &mut qw,
+            cands.into_iter().map(|(v, t)| (v, t, PREFIX)),
+        );
     }
-    if terms.is_empty() && len >= 5 {
+    if qw.terms.is_empty() && len >= 5 {
         let max = if len >= 9 { 2 } else { 1 };
-        let key = super::shard_key(word);
-        let mut cands: Vec<(&str, u32, usize)> = model
-            .vocabulary
-            .range(key.clone()..)
-            .take_while(|(v, _)| super::shard_key(v) == key)
-            .filter_map(|(v, t)| t.first().map(|&t| (v.as_str(), t)))
+        let mut cands: Vec<(&str, u32, usize)> = group()
             .map(|(v, t)| (v, t, edit_distance(word, v, max)))
             .filter(|&(_, _, d)| d <= max)
             .collect();
@@ -147,16 +147,36 @@ pub fn expand(model: &SearchModel, word: &str, is_last_prefix: bool) -> Option<Q
                 .then(model.doc_freq(b.1).cmp(&model.doc_freq(a.1)))
                 .then(a.0.cmp(b.0))
         });
-        for (v, t, d) in cands.into_iter().take(MAX_EXPANSIONS) {
-            add(&mut terms, t, if d == 1 { FUZZY_1 } else { FUZZY_2 });
-            forms.push(v.to_string());
-        }
+        let weighted = cands
+            .into_iter()
+            .map(|(v, t, d)| (v, t, if d == 1 { FUZZY_1 } else { FUZZY_2 }));
+        take_expansions(model, &mut qw, weighted);
     }
-    Some(QueryWord {
-        word: word.to_string(),
-        terms,
-        forms,
-    })
+    Some(qw)
+}
+
+/// Add candidates (best first) to a word: at most [`MAX_EXPANSIONS`], and only while their
+/// distinct terms hold at most [`EXPANSION_POSTINGS`] postings, the first always.
+fn take_expansions<'a>(
+    model: &SearchModel,
+    qw: &mut QueryWord,
+    cands: impl Iterator<Item = (&'a str, u32, u64)>,
+) {
+    let mut postings = 0;
+    for (v, t, weight) in cands.take(MAX_EXPANSIONS) {
+        match qw.terms.iter_mut().find(|(x, _)| *x == t) {
+            Some(entry) => entry.1 = entry.1.max(weight),
+            None => {
+                let df = model.doc_freq(t);
+                if !qw.terms.is_empty() && postings + df > EXPANSION_POSTINGS {
+                    break;
+                }
+                postings += df;
+                qw.terms.push((t, weight));
+            }
+        }
+        qw.forms.push(v.to_string());
+    }
 }
 
 /// Run a query. `filters` are facet value indexes a page must all have.

@@ -49,7 +49,13 @@ test("no script but the theme's runs on any page, even without the CSP", async (
     dialogs.push(`${page.url()}: ${d.message()}`);
     await d.dismiss();
   });
-  const pages = builtPages(site).map((p) => p.path);
+  const built = builtPages(site);
+  // Alias pages redirect at once (a race with the checks below): they are checked as text, and
+  // the page they lead to is visited anyway.
+  for (const a of built.filter((p) => p.alias)) {
+    assert.doesNotMatch(a.html, /<script|\son[a-z]+\s*=/i, `${a.path}: script in an alias page`);
+  }
+  const pages = built.filter((p) => !p.alias).map((p) => p.path);
   assert.ok(pages.includes("lessen/kwaad/"), "the hostile page was built");
   for (const p of [...pages, "zoeken/?q=script", "zoeken/?q=alert"]) {
     await page.goto(server.base + p);

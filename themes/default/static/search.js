@@ -7,7 +7,7 @@
 // data-search-results): results as you type, facet filters with counts, the query in the URL.
 
 const EXACT = 4, PREFIX = 3, FUZZY_1 = 2, FUZZY_2 = 1;
-const MAX_EXPANSIONS = 50, MIN_PREFIX = 3, CARDS_PER_CHUNK = 64, PAGE_SIZE = 10;
+const MAX_EXPANSIONS = 50, EXPANSION_POSTINGS = 12000, MIN_PREFIX = 3, CARDS_PER_CHUNK = 8, PAGE_SIZE = 10;
 
 const SPECIAL = { "ß": "ss", "æ": "ae", "œ": "oe", "ĳ": "ij", "ø": "o", "ł": "l", "đ": "d", "ı": "i" };
 
@@ -28,6 +28,7 @@ export function parse(query) {
   return { words: ws, prefix };
 }
 
+/** A word's group: its first three characters, as `shard_key()` in src/search/mod.rs. */
 export function shardKey(word) {
   return [...word].slice(0, 3).join("");
 }
@@ -63,82 +64,174 @@ function byCodePoint(a, b) {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** Loads and caches the index files under one base URL. */
+/** Decode a part file (see src/search/export.rs): its words, and its terms with heads and postings. */
+function decodePart(buffer) {
+  const bytes = new Uint8Array(buffer);
+  const headerLength = new DataView(buffer).getUint32(0, true);
+  const header = JSON.parse(new TextDecoder().decode(bytes.subarray(4, 4 + headerLength)));
+  const terms = new Map(); // term → {df, head, pages, impacts, masks}, postings decoded when first used
+  let pos = 4 + headerLength;
+  for (const [term, df, head] of header.t) {
+    const start = pos;
+    for (let k = 0; k < 3 * df; k++) while (bytes[pos++] & 0x80);
+    let decoded = null;
+    terms.set(term, {
+      df,
+      head,
+      get postings() {
+        return (decoded ||= decodePostings(bytes, start, df));
+      },
+    });
+  }
+  return { split: new Set(header.g), words: new Map(header.w), terms };
+}
+
+/** `df` triples of LEB128 varints (page delta, impact, mask) from `pos`. */
+function decodePostings(bytes, pos, df) {
+  const pages = new Uint32Array(df), impacts = new Uint32Array(df), masks = new Uint32Array(df);
+  const out = [pages, impacts, masks];
+  let page = 0;
+  for (let k = 0; k < df; k++) {
+    for (let f = 0; f < 3; f++) {
+      let v = 0, shift = 0, b;
+      do {
+        b = bytes[pos++];
+        v += (b & 0x7f) * 2 ** shift;
+        shift += 7;
+      } while (b & 0x80);
+      if (f === 0) page += v;
+      out[f][k] = f === 0 ? page : v;
+    }
+  }
+  return { pages, impacts, masks };
+}
+
+/** Loads and caches the search files under one base URL. */
 export class Index {
-  constructor(base, fetcher = (url) => fetch(url)) {
+  /**
+   * `parts`: the first words of the parts but the first (the search page's data-parts);
+   * `pages`: how many pages are searchable.
+   */
+  constructor(base, parts, pages, fetcher = (url) => fetch(url)) {
     this.base = base;
+    this.parts = parts;
+    this.pages = pages;
     this.fetcher = fetcher;
-    this.shards = new Map();
+    this.partFiles = new Map();
+    this.groups = new Map();
     this.chunks = new Map();
     this.facets = null;
   }
 
-  async json(path, missing) {
+  async get(path, missing, kind) {
     const res = await this.fetcher(this.base + path);
     if (res.status === 404) return missing;
     if (!res.ok) throw new Error(`${path}: HTTP ${res.status}`);
-    return res.json();
+    return kind === "bytes" ? res.arrayBuffer() : res.json();
   }
 
-  shard(key) {
-    if (!this.shards.has(key)) {
-      const load = this.json(`s/${shardFile(key)}.json`, { w: [], t: [] }).then((raw) => {
-        const index = new Map(raw.w);
-        const terms = raw.t.map(([df, flat, head]) => ({ df, flat, head }));
-        return { words: raw.w, index, terms };
-      });
-      this.shards.set(key, load);
+  /** The number of the part a word belongs to: the last whose first word is not after it. */
+  partOf(word) {
+    let lo = 0, hi = this.parts.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (byCodePoint(this.parts[mid], word) <= 0) lo = mid + 1;
+      else hi = mid;
     }
-    return this.shards.get(key);
+    return lo;
+  }
+
+  part(n) {
+    if (!this.partFiles.has(n)) {
+      const empty = { split: new Set(), words: new Map(), terms: new Map() };
+      this.partFiles.set(n, this.get(`p/${n}.bin`, null, "bytes").then((b) => (b ? decodePart(b) : empty)));
+    }
+    return this.partFiles.get(n);
+  }
+
+  /** A group's words as [word, term, doc_freq], for words the vocabulary does not know. */
+  group(key) {
+    if (!this.groups.has(key)) this.groups.set(key, this.get(`v/${shardFile(key)}.json`, []));
+    return this.groups.get(key);
+  }
+
+  /** A term's data, from the part that holds `word` (a word of that term). */
+  async term(word, term) {
+    return (await this.part(this.partOf(word))).terms.get(term);
   }
 
   chunk(n) {
-    if (!this.chunks.has(n)) this.chunks.set(n, this.json(`c/${n}.json`, []));
+    if (!this.chunks.has(n)) this.chunks.set(n, this.get(`c/${n}.json`, []));
     return this.chunks.get(n);
   }
 
   facetData() {
-    if (!this.facets) this.facets = this.json("facets.json", { fields: [], values: [], pages: [] });
+    if (!this.facets) this.facets = this.get("facets.json", { fields: [], values: [], pages: [] });
     return this.facets;
   }
 }
 
+/**
+ * The words of a word's group as [word, term, doc_freq], for a word the vocabulary does not
+ * know: from the word's part, unless the group spans parts; then, for a prefix whose words all
+ * sit in the word's part, still from that part, and otherwise from the group's file.
+ */
+async function groupWords(index, word, part, n, prefixOnly) {
+  const key = shardKey(word);
+  const next = index.parts[n];
+  const local = !part.split.has(key) || (prefixOnly && !(next !== undefined && next.startsWith(word)));
+  if (!local) return index.group(key);
+  const out = [];
+  for (const [v, t] of part.words) if (t >= 0 && shardKey(v) === key) out.push([v, t, part.terms.get(t).df]);
+  return out;
+}
+
+/** Add candidates (best first) to a word, as `take_expansions()` in query.rs, and load their terms. */
+async function takeExpansions(index, qw, cands, weightOf) {
+  let postings = 0;
+  for (const c of cands.slice(0, MAX_EXPANSIONS)) {
+    const [v, t, df] = c;
+    const known = qw.terms.find((x) => x.id === t);
+    if (known) known.weight = Math.max(known.weight, weightOf(c));
+    else {
+      if (qw.terms.length > 0 && postings + df > EXPANSION_POSTINGS) break;
+      postings += df;
+      qw.terms.push({ id: t, word: v, weight: weightOf(c) });
+    }
+    qw.forms.push(v);
+  }
+  await Promise.all(qw.terms.map(async (x) => (x.data = await index.term(x.word, x.id))));
+}
+
 /** The terms one query word stands for, as in `expand()` of query.rs. */
 async function expand(index, word, isLastPrefix) {
-  const shard = await index.shard(shardKey(word));
-  const slot = shard.index.get(word);
-  if (slot === -1) return null; // a stop word
-  const terms = new Map(); // slot → weight
-  const forms = [];
-  const add = (s, w) => terms.set(s, Math.max(terms.get(s) || 0, w));
-  if (slot !== undefined) {
-    add(slot, EXACT);
-    forms.push(word);
+  const n = index.partOf(word);
+  const part = await index.part(n);
+  const qw = { word, terms: [], forms: [] };
+  const own = part.words.get(word);
+  if (own === -1) return null; // a stop word
+  if (own !== undefined) {
+    qw.terms.push({ id: own, word, weight: EXACT, data: part.terms.get(own) });
+    qw.forms.push(word);
+    return qw;
   }
   const len = [...word].length;
   if (isLastPrefix && len >= MIN_PREFIX) {
-    const cands = shard.words.filter(([v, s]) => v !== word && s >= 0 && v.startsWith(word));
-    cands.sort((a, b) => shard.terms[b[1]].df - shard.terms[a[1]].df || byCodePoint(a[0], b[0]));
-    for (const [v, s] of cands.slice(0, MAX_EXPANSIONS)) {
-      add(s, PREFIX);
-      forms.push(v);
-    }
+    const cands = (await groupWords(index, word, part, n, true)).filter(([v]) => v.startsWith(word));
+    cands.sort((a, b) => b[2] - a[2] || byCodePoint(a[0], b[0]));
+    await takeExpansions(index, qw, cands, () => PREFIX);
   }
-  if (terms.size === 0 && len >= 5) {
+  if (qw.terms.length === 0 && len >= 5) {
     const max = len >= 9 ? 2 : 1;
     const cands = [];
-    for (const [v, s] of shard.words) {
-      if (s < 0) continue;
+    for (const [v, t, df] of await groupWords(index, word, part, n, false)) {
       const d = editDistance(word, v, max);
-      if (d <= max) cands.push([v, s, d]);
+      if (d <= max) cands.push([v, t, df, d]);
     }
-    cands.sort((a, b) => a[2] - b[2] || shard.terms[b[1]].df - shard.terms[a[1]].df || byCodePoint(a[0], b[0]));
-    for (const [v, s, d] of cands.slice(0, MAX_EXPANSIONS)) {
-      add(s, d === 1 ? FUZZY_1 : FUZZY_2);
-      forms.push(v);
-    }
+    cands.sort((a, b) => a[3] - b[3] || b[2] - a[2] || byCodePoint(a[0], b[0]));
+    await takeExpansions(index, qw, cands, (c) => (c[3] === 1 ? FUZZY_1 : FUZZY_2));
   }
-  return { word, shard, terms: [...terms], forms };
+  return qw;
 }
 
 export function bestSection(masks) {
@@ -161,63 +254,91 @@ export async function search(index, query, filters = []) {
   const expanded = await Promise.all(parsed.words.map((w, i) => expand(index, w, parsed.prefix && i + 1 === n)));
   const qwords = expanded.filter((q) => q !== null);
   if (qwords.length === 0) return { words: qwords, hits: [], partial: false };
-  const acc = new Map(); // page → {score, matched, masks}
+  // Dense accumulators, one slot per page: a query touches at most every page once per term.
+  const pages = index.pages;
+  const score = new Float64Array(pages), matched = new Uint8Array(pages), best = new Float64Array(pages);
+  const masks = qwords.map(() => new Uint32Array(pages));
+  const seen = new Uint8Array(pages);
   qwords.forEach((qw, wi) => {
-    const best = new Map();
-    for (const [slot, weight] of qw.terms) {
-      const flat = qw.shard.terms[slot].flat;
-      let page = 0;
-      for (let k = 0; k < flat.length; k += 3) {
-        page += flat[k];
-        const e = best.get(page) || [0, 0];
-        e[0] = Math.max(e[0], flat[k + 1] * weight);
-        e[1] = (e[1] | flat[k + 2]) >>> 0;
-        best.set(page, e);
+    best.fill(0);
+    seen.fill(0);
+    const mask = masks[wi];
+    for (const { weight, data } of qw.terms) {
+      if (!data) continue;
+      const { pages: ps, impacts, masks: ms } = data.postings;
+      for (let k = 0; k < ps.length; k++) {
+        const p = ps[k], s = impacts[k] * weight;
+        if (s > best[p]) best[p] = s;
+        mask[p] = (mask[p] | ms[k]) >>> 0;
+        seen[p] = 1;
       }
     }
-    for (const [page, [score, mask]] of best) {
-      let e = acc.get(page);
-      if (!e) {
-        e = { score: 0, matched: 0, masks: new Array(qwords.length).fill(0) };
-        acc.set(page, e);
-      }
-      e.score += score;
-      e.matched += 1;
-      e.masks[wi] = mask;
+    for (let p = 0; p < pages; p++) {
+      if (!seen[p]) continue;
+      score[p] += best[p];
+      matched[p]++;
     }
   });
   let pageFacets = null;
   if (filters.length > 0) pageFacets = (await index.facetData()).pages;
-  const keep = (page) => filters.every((f) => pageFacets[page].includes(f));
-  const all = [];
-  for (const [page, e] of acc) {
-    if (!keep(page)) continue;
-    all.push({ page, score: e.score, matched: e.matched, section: bestSection(e.masks) });
+  const keep = (page) => pageFacets === null || filters.every((f) => pageFacets[page].includes(f));
+  // One pass: the hits with every word, and (in case there are none) those with any.
+  const hits = [], some = [];
+  for (let p = 0; p < pages; p++) {
+    if (matched[p] === 0 || !keep(p)) continue;
+    const hit = { page: p, score: score[p], matched: matched[p] };
+    if (hit.matched === qwords.length) hits.push(hit);
+    else if (hits.length === 0) some.push(hit);
   }
-  const complete = all.filter((h) => h.matched === qwords.length);
-  let hits = complete.length > 0 ? complete : all;
-  const partial = complete.length === 0 && hits.length > 0;
-  hits.sort((a, b) => b.matched - a.matched || b.score - a.score || a.page - b.page);
-  return { words: qwords, hits, partial };
+  if (hits.length > 0) return { words: qwords, hits, masks, partial: false };
+  return { words: qwords, hits: some, masks, partial: some.length > 0 };
+}
+
+/** Ranking order: most query words, then highest score, then the page that comes first. */
+function before(a, b) {
+  return b.matched - a.matched || b.score - a.score || a.page - b.page;
+}
+
+/** The best `n` hits in ranking order (the hits themselves stay in page order). */
+export function top(results, n) {
+  const hits = results.hits;
+  if (n >= hits.length / 8) return [...hits].sort(before).slice(0, n);
+  const best = [];
+  for (const h of hits) {
+    if (best.length === n && before(h, best[n - 1]) >= 0) continue;
+    let i = best.length === n ? n - 1 : best.length;
+    while (i > 0 && before(h, best[i - 1]) < 0) {
+      best[i] = best[i - 1];
+      i--;
+    }
+    best[i] = h;
+  }
+  return best;
+}
+
+/** The section of a hit's page where most query words occur, worked out only for shown hits. */
+export function sectionOf(results, hit) {
+  return bestSection(results.masks.map((m) => m[hit.page]));
 }
 
 /** What a result shows: title, link, collection, heading and excerpt. */
 export async function card(index, results, hit) {
+  const section = sectionOf(results, hit);
   let fallback = null;
   for (const qw of results.words) {
-    for (const [slot] of qw.terms) {
-      for (const e of qw.shard.terms[slot].head) {
+    for (const { data } of qw.terms) {
+      if (!data) continue;
+      for (const e of data.head) {
         if (e[0] !== hit.page) continue;
         const entry = { title: e[1], path: e[2], collection: e[3], anchor: e[4], heading: e[5], excerpt: e[6], marks: e[7] };
-        const section = firstSection(qw.shard.terms[slot].flat, hit.page);
-        if (section === hit.section) return entry;
+        if (firstSection(data, hit.page) === section) return entry;
         fallback = fallback || entry;
       }
     }
   }
   const chunk = await index.chunk(Math.floor(hit.page / CARDS_PER_CHUNK));
   const c = chunk[hit.page % CARDS_PER_CHUNK];
-  const [anchor, heading] = c[4][hit.section] || [null, ""];
+  const [anchor, heading] = c[4][section] || [null, ""];
   return {
     title: c[0],
     path: c[1],
@@ -229,14 +350,18 @@ export async function card(index, results, hit) {
   };
 }
 
-function firstSection(flat, page) {
-  let p = 0;
-  for (let k = 0; k < flat.length; k += 3) {
-    p += flat[k];
-    if (p === page) return 31 - Math.clz32(flat[k + 2] & -flat[k + 2]);
-    if (p > page) break;
+/** The first section a term occurs in on a page: the lowest bit of its mask there. */
+function firstSection(data, page) {
+  const { pages, masks } = data.postings;
+  let lo = 0, hi = pages.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (pages[mid] < page) lo = mid + 1;
+    else hi = mid;
   }
-  return 0;
+  if (pages[lo] !== page) return 0;
+  const m = masks[lo];
+  return 31 - Math.clz32(m & -m);
 }
 
 export async function facetCounts(index, hits) {
@@ -339,7 +464,7 @@ function setupResultsPage(root, index, base, collections) {
   }
 
   async function render(results, mine) {
-    const hits = results.hits.slice(0, shown);
+    const hits = top(results, shown);
     const cards = await Promise.all(hits.map((h) => card(index, results, h)));
     if (mine !== generation) return;
     const queryWords = results.words.flatMap((w) => [w.word, ...w.forms]);
@@ -392,6 +517,8 @@ function setupResultsPage(root, index, base, collections) {
     facetBox.replaceChildren(...groups.filter(Boolean));
   }
 
+  // Compile the Unicode regular expressions now rather than on the reader's first keystroke.
+  parse("Één");
   let timer = 0;
   input.addEventListener("input", () => {
     clearTimeout(timer);
@@ -430,7 +557,8 @@ function start() {
   const input = (root && root.querySelector("input[type=search]")) || (header && header.querySelector("input"));
   if (input) setupShortcuts(input);
   if (root) {
-    const index = new Index(root.dataset.searchIndex);
+    const parts = root.dataset.parts ? root.dataset.parts.split(" ") : [];
+    const index = new Index(root.dataset.searchIndex, parts, Number(root.dataset.pages || 0));
     const collections = JSON.parse(root.dataset.collections || "[]");
     setupResultsPage(root, index, root.dataset.base, collections);
   }
