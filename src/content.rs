@@ -32,7 +32,7 @@ pub enum PageKind {
 }
 
 /// One link in front matter: `slug` or `{to: slug, why: "…"}`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RelationRef {
     pub to: String,
     pub why: Option<String>,
@@ -40,7 +40,7 @@ pub struct RelationRef {
     pub column: usize,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Page {
     /// The source file relative to the site root (`content/lessen/x.md`); empty for generated pages.
     pub file: String,
@@ -90,6 +90,16 @@ impl Page {
             body_line: 1,
             key_lines: BTreeMap::new(),
         }
+    }
+
+    /// Whether two versions of a page differ in their body alone (same file, front matter and
+    /// place of the body), the change `serve` can apply without rebuilding the site.
+    pub fn same_except_body(&self, other: &Page) -> bool {
+        let without_body = |p: &Page| Page {
+            body: String::new(),
+            ..p.clone()
+        };
+        without_body(self) == without_body(other)
     }
 
     /// The line of a front-matter key, or 1.
@@ -263,7 +273,7 @@ fn rel_to(root: &Path, path: &Path) -> PathBuf {
 }
 
 /// Read, decode and parse one page. Returns the page (when it could be built at all) and its problems.
-fn load_page(abs: &Path, rel: &Path, config: &Config) -> (Option<Page>, Diagnostics) {
+pub fn load_page(abs: &Path, rel: &Path, config: &Config) -> (Option<Page>, Diagnostics) {
     let mut diags = Diagnostics::default();
     let file = display_path(rel);
     let err = |line, col, msg: String| Diagnostic::error(&file, line, col, msg);

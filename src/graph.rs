@@ -12,7 +12,7 @@ use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// A heading of a page body, with the id the Markdown stage gives it.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Heading {
     pub level: u8,
     pub id: String,
@@ -111,6 +111,30 @@ pub fn build(config: Config, content: Content, include_drafts: bool) -> (Site, D
         assets: content.assets,
     };
     (site, diags)
+}
+
+/// Give node `i` a new version of its page that differs in its body alone, when the new body
+/// has the same headings (so no other page's links change) and its links all resolve: the node
+/// takes the new page and links, and the result is what a full build would give. Returns false,
+/// changing nothing, otherwise; the caller then rebuilds the site, which reports any problem.
+pub fn replace_body(site: &mut Site, i: usize, page: Page) -> bool {
+    if !page.same_except_body(&site.nodes[i].page) {
+        return false;
+    }
+    let scan = scan_body(&page);
+    if scan.headings != site.nodes[i].headings || !scan.problems.is_empty() {
+        return false;
+    }
+    let old = std::mem::replace(&mut site.nodes[i].page, page);
+    let index = Index::new(&site.nodes, BTreeSet::new());
+    let mut diags = Diagnostics::default();
+    let links = resolve_links(i, &scan, &site.nodes, &index, &mut diags);
+    if diags.has_errors() {
+        site.nodes[i].page = old;
+        return false;
+    }
+    site.nodes[i].links = links;
+    true
 }
 
 /// Lookup tables over the nodes.

@@ -55,6 +55,11 @@ pub fn render_all(site: &Site, data_dir: &Path) -> (Vec<Rendered>, Diagnostics) 
     (out, diags)
 }
 
+/// Render the body of node `i` alone (after [`crate::graph::replace_body`]).
+pub fn render_one(site: &Site, i: usize, data_dir: &Path) -> (Rendered, Diagnostics) {
+    render_page(&site.nodes[i], site, data_dir)
+}
+
 /// Schemes a link may use; anything else (`javascript:`, `data:`, …) is dropped.
 fn is_safe_url(url: &str) -> bool {
     let lower = url.trim().to_ascii_lowercase();

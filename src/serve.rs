@@ -4,13 +4,15 @@
 //! The server answers only from the built site held in memory, so no request can reach a file
 //! outside it. A failed rebuild keeps the last good site and shows the problems in the page.
 
-use crate::BuildOptions;
 use crate::error::{Error, Result};
 use crate::output::Output;
+use crate::{BuildOptions, Compiled};
 use notify::{RecursiveMode, Watcher};
+use std::collections::BTreeSet;
 use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
+use std::sync::mpsc::{Receiver, Sender};
 use std::sync::{Arc, Condvar, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
@@ -18,6 +20,8 @@ use std::time::{Duration, Instant};
 pub const PREFIX: &str = "/_kennisbank/";
 const LIVERELOAD_JS: &str = include_str!("serve/livereload.js");
 const MAX_HEADER_BYTES: usize = 16 * 1024;
+
+mod update;
 
 /// The site being served and its state.
 pub struct State {
@@ -27,9 +31,18 @@ pub struct State {
     search: RwLock<Option<(crate::search::SearchModel, crate::config::Config)>>,
     /// The problems of the last build, when it failed.
     problems: RwLock<Option<String>>,
-    /// Bumped on every build; open pages wait on it.
-    generation: Mutex<u64>,
+    /// Bumped on every build and every new search index; open pages wait on it.
+    generation: Mutex<Generation>,
     changed: Condvar,
+}
+
+/// Counters of what changed, for the events sent to open pages.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+struct Generation {
+    /// Builds (good or failed): pages reload or show the problems.
+    build: u64,
+    /// Search indexes built after the pages: only the search page reloads.
+    search: u64,
 }
 
 impl State {
@@ -38,7 +51,7 @@ impl State {
             site: RwLock::new(None),
             search: RwLock::new(None),
             problems: RwLock::new(None),
-            generation: Mutex::new(0),
+            generation: Mutex::new(Generation::default()),
             changed: Condvar::new(),
         }
     }
@@ -51,17 +64,39 @@ impl State {
             }
             Err(msg) => *self.problems.write().unwrap_or_else(|e| e.into_inner()) = Some(msg),
         }
+        self.bump(|g| g.build += 1);
+    }
+
+    /// Change the served site in place (an incremental rebuild) and tell open pages.
+    fn patch(&self, edit: impl FnOnce(&mut Output), bump: fn(&mut Generation)) {
+        if let Some(out) = self
+            .site
+            .write()
+            .unwrap_or_else(|e| e.into_inner())
+            .as_mut()
+        {
+            edit(out);
+        }
+        *self.problems.write().unwrap_or_else(|e| e.into_inner()) = None;
+        self.bump(bump);
+    }
+
+    fn set_search(&self, model: crate::search::SearchModel, config: crate::config::Config) {
+        *self.search.write().unwrap_or_else(|e| e.into_inner()) = Some((model, config));
+    }
+
+    fn bump(&self, how: fn(&mut Generation)) {
         let mut g = self.generation.lock().unwrap_or_else(|e| e.into_inner());
-        *g += 1;
+        how(&mut g);
         self.changed.notify_all();
     }
 
-    fn generation(&self) -> u64 {
+    fn generation(&self) -> Generation {
         *self.generation.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// Wait until the generation differs from `seen`, or the timeout passes.
-    fn wait_change(&self, seen: u64, timeout: Duration) -> u64 {
+    fn wait_change(&self, seen: Generation, timeout: Duration) -> Generation {
         let g = self.generation.lock().unwrap_or_else(|e| e.into_inner());
         let (g, _) = self
             .changed
@@ -69,6 +104,12 @@ impl State {
             .unwrap_or_else(|e| e.into_inner());
         *g
     }
+}
+
+/// What the rebuild thread is told: a file changed, or a search index is ready.
+enum Message {
+    Changed(notify::Event),
+    Search(update::SearchDone),
 }
 
 /// Build once, serve, and rebuild on every change until the process ends.
@@ -82,26 +123,28 @@ pub fn run(root: &Path, bind: &str, port: u16, drafts: bool) -> Result<()> {
         addr.ip().to_string()
     };
     let opts = BuildOptions {
-        root: root.to_path_buf(),
+        root: crate::output::absolute(root),
         base_url: Some(format!("http://{host}:{}/", addr.port())),
         drafts,
         ..Default::default()
     };
     let state = Arc::new(State::new());
-    rebuild(&opts, &state);
+    let workspace = rebuild(&opts, &state);
     // Watch before announcing the address, so that no change after the announcement is missed.
-    let changes = start_watching(&opts.root);
+    let (tx, rx) = std::sync::mpsc::channel();
+    let watcher = start_watching(&opts.root, tx.clone());
     println!(
         "Serving {} at http://{host}:{}/ (Ctrl+C to stop)",
         crate::error::display_path(root),
         addr.port()
     );
     let _ = std::io::stdout().flush();
-    if let Some((watcher, rx)) = changes {
+    if let Some(watcher) = watcher {
         let watcher_state = state.clone();
         std::thread::spawn(move || {
             let _keep = watcher;
-            rebuild_on_change(&opts, rx, &watcher_state)
+            let search = update::SearchJobs::start(tx, Message::Search);
+            rebuild_on_change(&opts, rx, &watcher_state, workspace, &search)
         });
     }
     for stream in listener.incoming() {
@@ -114,19 +157,20 @@ pub fn run(root: &Path, bind: &str, port: u16, drafts: bool) -> Result<()> {
     Ok(())
 }
 
-/// Build in memory and publish the result.
-fn rebuild(opts: &BuildOptions, state: &State) {
+/// Build in memory and publish the result. Returns the build to update incrementally.
+fn rebuild(opts: &BuildOptions, state: &State) -> Option<Compiled> {
     let start = Instant::now();
     match crate::compile(opts) {
-        Ok(compiled) => {
+        Ok(mut compiled) => {
             for w in &compiled.warnings.0 {
                 eprintln!("{w}");
             }
             let summary = crate::cli::summary(&compiled, start);
-            *state.search.write().unwrap_or_else(|e| e.into_inner()) =
-                Some((compiled.search, compiled.site.config));
-            state.publish(Ok(compiled.output));
+            let model = std::mem::take(&mut compiled.search);
+            state.set_search(model, compiled.site.config.clone());
+            state.publish(Ok(std::mem::take(&mut compiled.output)));
             eprintln!("built: {summary}");
+            Some(compiled)
         }
         Err(e) => {
             crate::cli::report_error(&e);
@@ -140,18 +184,16 @@ fn rebuild(opts: &BuildOptions, state: &State) {
                 other => other.to_string(),
             };
             state.publish(Err(text));
+            None
         }
     }
 }
 
-type Changes = std::sync::mpsc::Receiver<notify::Event>;
-
-/// A watcher on the whole site folder, and the channel its events arrive on.
-fn start_watching(root: &Path) -> Option<(notify::RecommendedWatcher, Changes)> {
-    let (tx, rx) = std::sync::mpsc::channel();
+/// A watcher on the whole site folder, sending its events to `tx`.
+fn start_watching(root: &Path, tx: Sender<Message>) -> Option<notify::RecommendedWatcher> {
     let mut watcher = match notify::recommended_watcher(move |ev: notify::Result<notify::Event>| {
         if let Ok(ev) = ev {
-            let _ = tx.send(ev);
+            let _ = tx.send(Message::Changed(ev));
         }
     }) {
         Ok(w) => w,
@@ -160,26 +202,110 @@ fn start_watching(root: &Path) -> Option<(notify::RecommendedWatcher, Changes)> 
             return None;
         }
     };
-    let root = crate::output::absolute(root);
-    if let Err(e) = watcher.watch(&root, RecursiveMode::Recursive) {
+    if let Err(e) = watcher.watch(root, RecursiveMode::Recursive) {
         eprintln!("warning: cannot watch {}: {e}", root.display());
         return None;
     }
-    Some((watcher, rx))
+    Some(watcher)
 }
 
-/// Rebuild after each burst of relevant changes.
-fn rebuild_on_change(opts: &BuildOptions, rx: Changes, state: &State) {
-    let root = crate::output::absolute(&opts.root);
-    let ignored = ignored_dirs(&root);
-    while let Ok(ev) = rx.recv() {
-        if !is_relevant(&ev, &root, &ignored) {
+/// Rebuild after each burst of relevant changes, as little as the change needs (see
+/// [`update`]); put each search index in place when its thread is done.
+fn rebuild_on_change(
+    opts: &BuildOptions,
+    rx: Receiver<Message>,
+    state: &State,
+    mut workspace: Option<Compiled>,
+    search: &update::SearchJobs,
+) {
+    let root = &opts.root;
+    let ignored = ignored_dirs(root);
+    // The generation of the content the newest search job was submitted for.
+    let mut content_generation = 0u64;
+    while let Ok(message) = rx.recv() {
+        let ev = match message {
+            Message::Changed(ev) => ev,
+            Message::Search(done) => {
+                if done.generation == content_generation
+                    && let Some(ws) = workspace.as_mut()
+                {
+                    let mut model = None;
+                    state.patch(
+                        |out| model = update::apply_search(ws, done, out),
+                        |g| g.search += 1,
+                    );
+                    if let Some(model) = model {
+                        state.set_search(model, ws.site.config.clone());
+                        eprintln!("search index updated");
+                    }
+                }
+                continue;
+            }
+        };
+        if !is_relevant(&ev, root, &ignored) {
             continue;
         }
         // Let a burst of saves settle, then build once.
-        while rx.recv_timeout(Duration::from_millis(30)).is_ok() {}
-        eprintln!("change detected, rebuilding …");
-        rebuild(opts, state);
+        let mut paths: BTreeSet<PathBuf> = ev.paths.into_iter().collect();
+        let mut pending = Vec::new();
+        while let Ok(m) = rx.recv_timeout(Duration::from_millis(30)) {
+            match m {
+                Message::Changed(ev) if is_relevant(&ev, root, &ignored) => paths.extend(ev.paths),
+                Message::Changed(_) => {}
+                search_done => pending.push(search_done),
+            }
+        }
+        let start = Instant::now();
+        let done = workspace.as_mut().is_some_and(|ws| {
+            incremental(ws, root, &paths, state, search, &mut content_generation)
+        });
+        if done {
+            eprintln!("updated in {} ms", start.elapsed().as_millis());
+        } else {
+            eprintln!("change detected, rebuilding …");
+            content_generation += 1; // a full build indexes the content itself
+            workspace = rebuild(opts, state);
+        }
+        // Search results that arrived during the burst are for older content: drop them.
+        drop(pending);
+    }
+}
+
+/// Try the incremental plans; false when the site must be built in full.
+fn incremental(
+    ws: &mut Compiled,
+    root: &Path,
+    paths: &BTreeSet<PathBuf>,
+    state: &State,
+    search: &update::SearchJobs,
+    generation: &mut u64,
+) -> bool {
+    match update::plan(ws, root, paths) {
+        update::Plan::Bodies(changed) => {
+            let Some(files) = update::apply_bodies(ws, root, &changed) else {
+                return false;
+            };
+            state.patch(
+                |out| {
+                    for f in files {
+                        out.files.insert(f.path, f.data);
+                    }
+                },
+                |g| g.build += 1,
+            );
+            *generation += 1;
+            search.submit(ws, *generation);
+            true
+        }
+        update::Plan::Theme => {
+            let current = state.site.read().unwrap_or_else(|e| e.into_inner()).clone();
+            let Some(out) = current.and_then(|c| update::apply_theme(ws, root, &c)) else {
+                return false;
+            };
+            state.publish(Ok(out));
+            true
+        }
+        update::Plan::Full => false,
     }
 }
 
@@ -422,7 +548,8 @@ fn answer(path: &str, state: &State) -> Answer {
             .read()
             .unwrap_or_else(|e| e.into_inner())
             .clone();
-        let json = serde_json::json!({ "generation": state.generation(), "problems": problems });
+        let json =
+            serde_json::json!({ "generation": state.generation().build, "problems": problems });
         return (200, "application/json", json.to_string().into_bytes(), None);
     }
     let site = state.site.read().unwrap_or_else(|e| e.into_inner());
@@ -543,7 +670,7 @@ fn respond(
 fn stream_events(w: &mut TcpStream, state: &State) -> std::io::Result<()> {
     w.write_all(b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n")?;
     let mut seen = state.generation();
-    w.write_all(format!("retry: 500\nevent: hello\ndata: {seen}\n\n").as_bytes())?;
+    w.write_all(format!("retry: 500\nevent: hello\ndata: {}\n\n", seen.build).as_bytes())?;
     w.flush()?;
     loop {
         let g = state.wait_change(seen, Duration::from_secs(15));
@@ -552,14 +679,18 @@ fn stream_events(w: &mut TcpStream, state: &State) -> std::io::Result<()> {
             w.flush()?;
             continue;
         }
-        seen = g;
         let failed = state
             .problems
             .read()
             .unwrap_or_else(|e| e.into_inner())
             .is_some();
-        let event = if failed { "problems" } else { "reload" };
-        w.write_all(format!("event: {event}\ndata: {g}\n\n").as_bytes())?;
+        let event = match (g.build != seen.build, failed) {
+            (true, true) => "problems",
+            (true, false) => "reload",
+            (false, _) => "search",
+        };
+        seen = g;
+        w.write_all(format!("event: {event}\ndata: {}\n\n", g.build).as_bytes())?;
         w.flush()?;
     }
 }

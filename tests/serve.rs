@@ -5,11 +5,14 @@ use common::*;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 struct Server {
     child: Child,
     port: u16,
+    /// What the server printed on stderr so far.
+    log: Arc<Mutex<String>>,
 }
 
 impl Drop for Server {
@@ -23,9 +26,17 @@ fn start(root: &std::path::Path) -> Server {
     let mut child = Command::new(env!("CARGO_BIN_EXE_kennisbank"))
         .args(["--root", root.to_str().unwrap(), "serve", "--port", "0"])
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        .stderr(Stdio::piped())
         .spawn()
         .unwrap();
+    let log = Arc::new(Mutex::new(String::new()));
+    let stderr = child.stderr.take().unwrap();
+    let sink = log.clone();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(|l| l.ok()) {
+            sink.lock().unwrap().push_str(&(line + "\n"));
+        }
+    });
     let mut line = String::new();
     BufReader::new(child.stdout.take().unwrap())
         .read_line(&mut line)
@@ -36,11 +47,50 @@ fn start(root: &std::path::Path) -> Server {
         .and_then(|r| r.split('/').next())
         .and_then(|p| p.parse().ok())
         .unwrap_or_else(|| panic!("no address in {line:?}"));
-    Server { child, port }
+    Server { child, port, log }
+}
+
+/// A connection to the live-reload event stream, after its `hello`.
+struct Events(BufReader<TcpStream>);
+
+impl Events {
+    fn open(port: u16) -> Self {
+        let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+        s.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+        write!(
+            s,
+            "GET /_kennisbank/events HTTP/1.1\r\nHost: localhost\r\n\r\n"
+        )
+        .unwrap();
+        let mut events = Events(BufReader::new(s));
+        assert!(events.wait_for("hello"));
+        events
+    }
+
+    /// Read events until `what` (true) or 20 seconds pass (false).
+    fn wait_for(&mut self, what: &str) -> bool {
+        let start = Instant::now();
+        let mut line = String::new();
+        while start.elapsed() < Duration::from_secs(20) {
+            line.clear();
+            if self.0.read_line(&mut line).unwrap_or(0) == 0 {
+                break;
+            }
+            if line.trim() == format!("event: {what}") {
+                return true;
+            }
+        }
+        false
+    }
 }
 
 /// Send a raw request target and return (status, body).
 fn get(port: u16, target: &str) -> (u16, String) {
+    let (status, body) = get_bytes(port, target);
+    (status, String::from_utf8_lossy(&body).into_owned())
+}
+
+fn get_bytes(port: u16, target: &str) -> (u16, Vec<u8>) {
     let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
     s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
     write!(
@@ -48,18 +98,56 @@ fn get(port: u16, target: &str) -> (u16, String) {
         "GET {target} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
     )
     .unwrap();
-    let mut resp = String::new();
-    s.read_to_string(&mut resp).unwrap();
-    let status = resp
+    let mut bytes = Vec::new();
+    s.read_to_end(&mut bytes).unwrap();
+    let head_end = bytes
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .map_or(bytes.len(), |p| p + 4);
+    let status = String::from_utf8_lossy(&bytes[..head_end])
         .split_whitespace()
         .nth(1)
         .and_then(|c| c.parse().ok())
         .unwrap_or(0);
-    let body = resp
-        .split_once("\r\n\r\n")
-        .map(|(_, b)| b.to_string())
-        .unwrap_or_default();
-    (status, body)
+    (status, bytes[head_end..].to_vec())
+}
+
+/// Every file a full build of `root` for this server writes, compared with what it serves.
+fn assert_serves_what_a_full_build_writes(root: &std::path::Path, port: u16) {
+    let out = tempfile::tempdir().unwrap();
+    let built = kennisbank(
+        root,
+        &[
+            "build",
+            "--out",
+            out.path().join("public").to_str().unwrap(),
+            "--base-url",
+            &format!("http://127.0.0.1:{port}/"),
+        ],
+    );
+    assert!(built.status.success(), "{}", stderr(&built));
+    let public = out.path().join("public");
+    let reload = b"<script type=\"module\" src=\"/_kennisbank/livereload.js\"></script>";
+    let mut compared = 0;
+    for entry in walkdir::WalkDir::new(&public) {
+        let entry = entry.unwrap();
+        let rel = entry.path().strip_prefix(&public).unwrap();
+        let name = rel.to_string_lossy().replace('\\', "/");
+        if !entry.file_type().is_file() || name.starts_with(".kennisbank") {
+            continue;
+        }
+        let (status, mut served) = get_bytes(port, &format!("/{name}"));
+        assert_eq!(status, 200, "{name}");
+        if let Some(at) = served.windows(reload.len()).position(|w| w == reload) {
+            served.drain(at..at + reload.len());
+        }
+        assert!(
+            served == std::fs::read(entry.path()).unwrap(),
+            "`{name}` differs from a full build"
+        );
+        compared += 1;
+    }
+    assert!(compared > 20, "compared {compared} files");
 }
 
 #[test]
@@ -214,4 +302,107 @@ fn files_changing_during_rebuilds_end_in_the_last_version() {
         );
         std::thread::sleep(Duration::from_millis(100));
     }
+}
+
+#[test]
+fn a_body_edit_updates_its_page_at_once_and_search_after() {
+    let site = fixture("basic");
+    let server = start(site.path());
+    let mut events = Events::open(server.port);
+    let page = site.path().join("content/lessen/eerste-les.md");
+    let text = std::fs::read_to_string(&page).unwrap();
+    let edited = text.replace(
+        "Een externe bron",
+        "Een nieuw woord: zeldzaamheidsproef. Een externe bron",
+    );
+    std::fs::write(&page, edited).unwrap();
+    assert!(events.wait_for("reload"), "no reload after a body edit");
+    let (_, body) = get(server.port, "/lessen/eerste-les/");
+    assert!(
+        body.contains("zeldzaamheidsproef"),
+        "the page shows the edit"
+    );
+    assert!(
+        get(server.port, "/lessen/alles/")
+            .1
+            .contains("zeldzaamheidsproef"),
+        "the print-all page shows the edit"
+    );
+    assert!(
+        server.log.lock().unwrap().contains("updated in"),
+        "a body edit does not rebuild the site: {}",
+        server.log.lock().unwrap()
+    );
+    assert!(
+        events.wait_for("search"),
+        "no search event after the index was rebuilt"
+    );
+    let (_, json) = get(server.port, "/_search?q=zeldzaamheidsproef");
+    assert!(json.contains("/lessen/eerste-les/"), "{json}");
+    assert_serves_what_a_full_build_writes(site.path(), server.port);
+}
+
+#[test]
+fn edits_beyond_a_body_rebuild_the_site_and_report_what_broke() {
+    let site = fixture("basic");
+    let server = start(site.path());
+    let mut events = Events::open(server.port);
+    // A new title shows on other pages (the list), so the site is built again.
+    let page = site.path().join("content/lessen/tweede-les.md");
+    let text = std::fs::read_to_string(&page).unwrap();
+    std::fs::write(
+        &page,
+        text.replace("title: Tweede les", "title: Hernoemde les"),
+    )
+    .unwrap();
+    assert!(events.wait_for("reload"));
+    assert!(get(server.port, "/lessen/").1.contains("Hernoemde les"));
+    assert!(server.log.lock().unwrap().contains("rebuilding"));
+    // Renaming a heading that another page links to breaks that link: reported, site kept.
+    let renamed = text.replace("## Kop met áccent", "## Andere kop");
+    std::fs::write(&page, renamed).unwrap();
+    assert!(
+        events.wait_for("problems"),
+        "no problems after breaking a link"
+    );
+    let (_, status) = get(server.port, "/_kennisbank/status");
+    assert!(status.contains("kop-met-accent"), "{status}");
+    assert!(
+        get(server.port, "/lessen/tweede-les/")
+            .1
+            .contains("Kop met áccent")
+    );
+}
+
+#[test]
+fn a_template_edit_renders_every_page_again_without_reading_content() {
+    let site = fixture("basic");
+    let server = start(site.path());
+    let mut events = Events::open(server.port);
+    let template = site.path().join("themes/default/templates/base.html");
+    let text = std::fs::read_to_string(&template).unwrap();
+    let marked = text.replacen("</body>", "<p>sjabloonproef</p></body>", 1);
+    assert_ne!(marked, text);
+    std::fs::write(&template, marked).unwrap();
+    assert!(events.wait_for("reload"));
+    for path in [
+        "/",
+        "/lessen/eerste-les/",
+        "/themas/participatie/",
+        "/zoeken/",
+    ] {
+        assert!(
+            get(server.port, path).1.contains("sjabloonproef"),
+            "{path} uses the new template"
+        );
+    }
+    assert!(server.log.lock().unwrap().contains("updated in"));
+    assert_eq!(
+        get(server.port, "/search/facets.json").0,
+        200,
+        "search files kept"
+    );
+    let (_, json) = get(server.port, "/_search?q=participatie");
+    assert!(json.contains("/themas/participatie/"));
+    assert_serves_what_a_full_build_writes(site.path(), server.port);
 }

@@ -51,16 +51,40 @@ pub fn build_timed(
     dir: Option<&Path>,
     laps: &mut Vec<(&'static str, std::time::Duration)>,
 ) -> Result<SearchModel, String> {
+    build_prepared(prepare(site, bodies), dir, laps)
+}
+
+/// What the index is built from, taken out of the site so that it can be built on another
+/// thread (`serve` builds it after the pages are shown).
+pub struct SearchInput {
+    pages: Vec<PageDoc>,
+    facets: Facets,
+}
+
+/// The searchable pages of a site and their facets.
+pub fn prepare(site: &Site, bodies: &[Rendered]) -> SearchInput {
+    let ids: Vec<usize> = (0..site.nodes.len())
+        .filter(|&i| searchable(site, bodies, i))
+        .collect();
+    SearchInput {
+        pages: ids.iter().map(|&i| page_doc(site, bodies, i)).collect(),
+        facets: facets(site, &ids),
+    }
+}
+
+/// Build the index and the model from [`prepare`]d input.
+pub fn build_prepared(
+    input: SearchInput,
+    dir: Option<&Path>,
+    laps: &mut Vec<(&'static str, std::time::Duration)>,
+) -> Result<SearchModel, String> {
+    let SearchInput { pages, facets } = input;
     let mut clock = std::time::Instant::now();
     let mut lap = |name: &'static str, laps: &mut Vec<(&'static str, std::time::Duration)>| {
         let now = std::time::Instant::now();
         laps.push((name, now - clock));
         clock = now;
     };
-    let ids: Vec<usize> = (0..site.nodes.len())
-        .filter(|&i| searchable(site, bodies, i))
-        .collect();
-    let pages: Vec<PageDoc> = ids.iter().map(|&i| page_doc(site, bodies, i)).collect();
     let corpus = Corpus::tokenize(&pages);
     lap("  tokenize", laps);
     let mut analyzer = Analyzer::for_words(corpus.words.iter().copied());
@@ -136,7 +160,7 @@ pub fn build_timed(
         .into_iter()
         .map(|(w, ts)| (w, ts.into_iter().map(|t| renumber[t as usize]).collect()))
         .collect();
-    let (facet_fields, facet_values, page_facets) = facets(site, &ids);
+    let (facet_fields, facet_values, page_facets) = facets;
     lap("  model", laps);
     Ok(SearchModel {
         pages,

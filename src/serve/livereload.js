@@ -22,5 +22,9 @@ async function checkProblems() {
 }
 
 events.addEventListener("reload", () => location.reload());
+// A new search index (built after the pages): only the search page uses it.
+events.addEventListener("search", () => {
+  if (document.querySelector("[data-search-page]")) location.reload();
+});
 events.addEventListener("problems", checkProblems);
 events.addEventListener("hello", checkProblems);
