@@ -112,6 +112,7 @@ pub fn main() -> i32 {
                 drafts,
                 force,
                 cache_index: true,
+                incremental: false,
             };
             run_build(&opts, verbose)
         }

@@ -19,6 +19,7 @@ pub mod text;
 pub mod views;
 
 use error::{Diagnostic, Diagnostics, Error, Result};
+use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -37,6 +38,10 @@ pub struct BuildOptions {
     pub force: bool,
     /// Keep the tantivy index in `.kennisbank-cache/` (else it is built in memory).
     pub cache_index: bool,
+    /// Keep what an incremental rebuild needs (`serve`): the Markdown sources and the plain
+    /// text of every page. A one-off build frees them as soon as they are used, which lowers
+    /// its peak memory.
+    pub incremental: bool,
 }
 
 /// Where the search index is kept between runs.
@@ -86,8 +91,17 @@ impl Stopwatch {
     }
 }
 
-/// Run every stage but the write. Fails with every problem found when the content is wrong.
+/// Run every stage, keeping the site in memory ([`Compiled::output`]). Fails with every problem
+/// found when the content is wrong.
 pub fn compile(opts: &BuildOptions) -> Result<Compiled> {
+    let memory = std::sync::Mutex::new(output::Output::default());
+    let mut compiled = compile_into(opts, &memory)?;
+    compiled.output = memory.into_inner().unwrap_or_else(|e| e.into_inner());
+    Ok(compiled)
+}
+
+/// Run every stage, handing each built file to `sink` as soon as it exists.
+fn compile_into(opts: &BuildOptions, sink: &dyn output::Sink) -> Result<Compiled> {
     let mut watch = Stopwatch::new();
     let mut config = config::Config::load(&opts.root)?;
     if let Some(url) = &opts.base_url {
@@ -98,12 +112,17 @@ pub fn compile(opts: &BuildOptions) -> Result<Compiled> {
     watch.lap("config");
     let (content, mut diags) = content::load(&opts.root, &config);
     watch.lap("load");
-    let (site, d) = graph::build(config, content, opts.drafts);
+    let (mut site, d) = graph::build(config, content, opts.drafts);
     diags.extend(d);
     watch.lap("graph");
     let data_dir = opts.root.join(content::CONTENT_DIR).join(content::DATA_DIR);
-    let (bodies, d) = markdown::render_all(&site, &data_dir);
+    let (mut bodies, d) = markdown::render_all(&site, &data_dir);
     diags.extend(d);
+    if !opts.incremental {
+        for node in &mut site.nodes {
+            node.page.body = String::new();
+        }
+    }
     watch.lap("markdown");
     let theme = match render::load_theme(&opts.root, &site.config) {
         Ok(t) => Some(t),
@@ -129,14 +148,16 @@ pub fn compile(opts: &BuildOptions) -> Result<Compiled> {
                 format!("search index: {msg}"),
             ))
         })?;
+    if !opts.incremental {
+        for body in &mut bodies {
+            body.text = String::new();
+        }
+    }
     watch.lap("search");
     watch.laps.extend(search_laps);
-    let mut out = output::Output::default();
     let collections: Vec<String> = site.config.collections.keys().cloned().collect();
     let exported = search::export::export(&search, &collections);
-    for f in exported.files {
-        out.add(f);
-    }
+    exported.files.into_par_iter().for_each(|f| sink.add(f));
     watch.lap("export");
     let search_client = exported.client;
     diags.extend(render::render_site(
@@ -144,9 +165,9 @@ pub fn compile(opts: &BuildOptions) -> Result<Compiled> {
         &bodies,
         &theme,
         &search_client,
-        &mut out,
+        sink,
     ));
-    for path in &out.collisions {
+    for path in &sink.collisions() {
         diags.push(Diagnostic::error(
             content::CONTENT_DIR,
             0,
@@ -160,7 +181,7 @@ pub fn compile(opts: &BuildOptions) -> Result<Compiled> {
     let warnings = diags.into_result()?;
     Ok(Compiled {
         site,
-        output: out,
+        output: output::Output::default(),
         warnings,
         timings: watch.laps,
         theme_dirs: theme.dirs.clone(),
@@ -197,15 +218,22 @@ pub fn guard_output(opts: &BuildOptions, config: &config::Config) -> Result<Path
     Ok(out)
 }
 
-/// Compile and write the site. Returns the compiled site and what the write did.
+/// Compile and write the site, each file as soon as it is built, into a temporary folder that
+/// replaces the output folder when everything succeeded. Returns the compiled site (without
+/// [`Compiled::output`]) and what the write did.
 pub fn build(opts: &BuildOptions) -> Result<(Compiled, output::WriteStats)> {
     let config = config::Config::load(&opts.root)?;
     let out = guard_output(opts, &config)?;
-    let mut compiled = compile(opts)?;
-    // What only `serve` needs goes before the write, which is the build's peak of memory.
-    compiled.bodies = Vec::new();
+    let writer = output::Writer::begin(&out, opts.force)?;
+    let mut compiled = match compile_into(opts, &writer) {
+        Ok(c) => c,
+        Err(e) => {
+            writer.abort();
+            return Err(e);
+        }
+    };
     let start = Instant::now();
-    let stats = output::write(&compiled.output, &out, opts.force)?;
+    let stats = writer.finish()?;
     compiled.timings.push(("write", start.elapsed()));
     Ok((compiled, stats))
 }

@@ -67,6 +67,28 @@ impl Output {
     }
 }
 
+/// Where built files go: into memory (a `Mutex<Output>`, for `serve`, `check` and `search`) or
+/// straight into the temporary folder of an atomic write ([`Writer`]), so that a build never
+/// holds the whole site in memory. Stages add files from many threads at once.
+pub trait Sink: Sync {
+    fn add(&self, f: OutputFile);
+    /// Paths added more than once.
+    fn collisions(&self) -> BTreeSet<String>;
+}
+
+impl Sink for std::sync::Mutex<Output> {
+    fn add(&self, f: OutputFile) {
+        self.lock().unwrap_or_else(|e| e.into_inner()).add(f);
+    }
+
+    fn collisions(&self) -> BTreeSet<String> {
+        self.lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .collisions
+            .clone()
+    }
+}
+
 /// 64-bit FNV-1a: stable across runs and platforms, for fingerprints and change detection.
 pub fn hash(bytes: &[u8]) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
@@ -179,46 +201,162 @@ pub struct WriteStats {
 /// Write `output` to `out` atomically. `force` accepts a non-empty folder the generator did
 /// not write before (its files are replaced).
 pub fn write(output: &Output, out: &Path, force: bool) -> Result<WriteStats> {
-    let out = absolute(out);
-    let name = out
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let parent = out.parent().map(Path::to_path_buf).unwrap_or_default();
-    let previous = if out.exists() {
-        if !out.is_dir() {
-            return Err(Error::Usage(format!(
-                "{} exists and is not a folder",
-                display_path(&out)
-            )));
+    let writer = Writer::begin(out, force)?;
+    output.files.par_iter().for_each(|(path, data)| {
+        writer.add(OutputFile {
+            path: path.clone(),
+            data: data.clone(),
+        })
+    });
+    writer.finish()
+}
+
+/// An atomic write in progress. Files go into a temporary folder next to `out` as they are
+/// added (unchanged ones hard-linked from the previous build); [`Writer::finish`] writes the
+/// manifest and swaps the folder into place, [`Writer::abort`] (or a kill) leaves `out` as it
+/// was.
+pub struct Writer {
+    out: PathBuf,
+    tmp: PathBuf,
+    previous: HashMap<String, (u64, u64)>,
+    state: std::sync::Mutex<WriterState>,
+}
+
+#[derive(Default)]
+struct WriterState {
+    /// Path → (hash, size, linked); `None` while the file is being written.
+    files: BTreeMap<String, Option<(u64, u64, bool)>>,
+    collisions: BTreeSet<String>,
+    dirs: std::collections::HashSet<PathBuf>,
+    error: Option<Error>,
+}
+
+impl Writer {
+    /// Check that `out` may be replaced and open the temporary folder.
+    pub fn begin(out: &Path, force: bool) -> Result<Writer> {
+        let out = absolute(out);
+        let name = out
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let parent = out.parent().map(Path::to_path_buf).unwrap_or_default();
+        let previous = if out.exists() {
+            if !out.is_dir() {
+                return Err(Error::Usage(format!(
+                    "{} exists and is not a folder",
+                    display_path(&out)
+                )));
+            }
+            let manifest = read_manifest(&out);
+            let empty = std::fs::read_dir(&out)
+                .map(|mut d| d.next().is_none())
+                .unwrap_or(false);
+            if manifest.is_none() && !empty && !force {
+                return Err(Error::Usage(format!(
+                    "{} holds files that kennisbank did not write; refusing to replace them (pass --force to replace the folder)",
+                    display_path(&out)
+                )));
+            }
+            manifest.unwrap_or_default()
+        } else {
+            std::fs::create_dir_all(&parent).map_err(|e| Error::io(&parent, e))?;
+            HashMap::new()
+        };
+        remove_stale_temp_dirs(&parent, &name);
+        let tmp = parent.join(format!(".{name}.kennisbank-tmp-{}", std::process::id()));
+        std::fs::create_dir_all(&tmp).map_err(|e| Error::io(&tmp, e))?;
+        Ok(Writer {
+            out,
+            tmp,
+            previous,
+            state: Default::default(),
+        })
+    }
+
+    fn state(&self) -> std::sync::MutexGuard<'_, WriterState> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Write the manifest and put the new site in place.
+    pub fn finish(self) -> Result<WriteStats> {
+        let state = std::mem::take(&mut *self.state());
+        if let Some(e) = state.error {
+            self.abort();
+            return Err(e);
         }
-        let manifest = read_manifest(&out);
-        let empty = std::fs::read_dir(&out)
-            .map(|mut d| d.next().is_none())
-            .unwrap_or(false);
-        if manifest.is_none() && !empty && !force {
-            return Err(Error::Usage(format!(
-                "{} holds files that kennisbank did not write; refusing to replace them (pass --force to replace the folder)",
-                display_path(&out)
-            )));
+        let mut manifest = String::new();
+        let mut stats = WriteStats::default();
+        for (path, entry) in &state.files {
+            let Some((h, size, linked)) = entry else {
+                continue;
+            };
+            manifest.push_str(&format!("{h:016x}\t{size}\t{path}\n"));
+            stats.files += 1;
+            stats.bytes += size;
+            if *linked {
+                stats.linked += 1;
+            } else {
+                stats.written += 1;
+            }
         }
-        manifest.unwrap_or_default()
-    } else {
-        std::fs::create_dir_all(&parent).map_err(|e| Error::io(&parent, e))?;
-        HashMap::new()
-    };
-    remove_stale_temp_dirs(&parent, &name);
-    let tmp = parent.join(format!(".{name}.kennisbank-tmp-{}", std::process::id()));
-    let result = fill(output, &tmp, &out, &previous);
-    match result {
-        Ok(stats) => {
-            swap_into_place(&tmp, &out)?;
-            Ok(stats)
+        let m = self.tmp.join(MANIFEST);
+        if let Err(e) = std::fs::write(&m, manifest) {
+            self.abort();
+            return Err(Error::io(&m, e));
         }
-        Err(e) => {
-            let _ = std::fs::remove_dir_all(&tmp);
-            Err(e)
+        swap_into_place(&self.tmp, &self.out)?;
+        Ok(stats)
+    }
+
+    /// Remove the temporary folder; the previous site stays as it was.
+    pub fn abort(self) {
+        let _ = std::fs::remove_dir_all(&self.tmp);
+    }
+
+    fn write(&self, f: &OutputFile) -> Result<(u64, u64, bool)> {
+        if let Some(dir) = Path::new(&f.path)
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+        {
+            let dir = self.tmp.join(dir);
+            if !self.state().dirs.contains(&dir) {
+                std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
+                self.state().dirs.insert(dir);
+            }
         }
+        let (_, h, size, linked) =
+            write_one(&f.path, &f.data, &self.tmp, &self.out, &self.previous)?;
+        Ok((h, size, linked))
+    }
+}
+
+impl Sink for Writer {
+    fn add(&self, f: OutputFile) {
+        {
+            let mut state = self.state();
+            if state.error.is_some() {
+                return;
+            }
+            if state.files.contains_key(&f.path) {
+                state.collisions.insert(f.path);
+                return;
+            }
+            state.files.insert(f.path.clone(), None);
+        }
+        let result = self.write(&f);
+        let mut state = self.state();
+        match result {
+            Ok(done) => {
+                state.files.insert(f.path, Some(done));
+            }
+            Err(e) => {
+                state.error.get_or_insert(e);
+            }
+        }
+    }
+
+    fn collisions(&self) -> BTreeSet<String> {
+        self.state().collisions.clone()
     }
 }
 
@@ -231,46 +369,6 @@ fn remove_stale_temp_dirs(parent: &Path, name: &str) {
             }
         }
     }
-}
-
-fn fill(
-    output: &Output,
-    tmp: &Path,
-    out: &Path,
-    previous: &HashMap<String, (u64, u64)>,
-) -> Result<WriteStats> {
-    std::fs::create_dir_all(tmp).map_err(|e| Error::io(tmp, e))?;
-    let dirs: BTreeSet<PathBuf> = output
-        .files
-        .keys()
-        .filter_map(|p| Path::new(p).parent().map(Path::to_path_buf))
-        .filter(|p| !p.as_os_str().is_empty())
-        .collect();
-    for d in &dirs {
-        let full = tmp.join(d);
-        std::fs::create_dir_all(&full).map_err(|e| Error::io(&full, e))?;
-    }
-    let entries: Vec<(&String, &Data)> = output.files.iter().collect();
-    let results: Vec<Result<(String, u64, u64, bool)>> = entries
-        .par_iter()
-        .map(|(path, data)| write_one(path, data, tmp, out, previous))
-        .collect();
-    let mut manifest = String::new();
-    let mut stats = WriteStats::default();
-    for r in results {
-        let (path, h, size, linked) = r?;
-        manifest.push_str(&format!("{h:016x}\t{size}\t{path}\n"));
-        stats.files += 1;
-        stats.bytes += size;
-        if linked {
-            stats.linked += 1;
-        } else {
-            stats.written += 1;
-        }
-    }
-    let m = tmp.join(MANIFEST);
-    std::fs::write(&m, manifest).map_err(|e| Error::io(&m, e))?;
-    Ok(stats)
 }
 
 fn write_one(

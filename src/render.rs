@@ -7,7 +7,7 @@ use crate::content::PageKind;
 use crate::error::{Diagnostic, Diagnostics, display_path};
 use crate::graph::{Link, Node, Site};
 use crate::markdown::Rendered;
-use crate::output::{Output, OutputFile};
+use crate::output::{OutputFile, Sink};
 use crate::text::escape_html;
 use rayon::prelude::*;
 use serde::Serialize;
@@ -748,19 +748,21 @@ pub fn render_site(
     bodies: &[Rendered],
     theme: &Theme,
     search: &crate::search::export::ClientData,
-    out: &mut Output,
+    out: &dyn Sink,
 ) -> Diagnostics {
     let (renderer, mut diags) = Renderer::new(site, bodies, theme);
-    let results: Vec<Result<Vec<OutputFile>, Diagnostic>> = (0..site.nodes.len())
+    // Each page goes to the sink as soon as it is rendered (a build writes it to disk at once).
+    let failed: Vec<Diagnostic> = (0..site.nodes.len())
         .into_par_iter()
-        .map(|i| renderer.render_node(i))
+        .filter_map(|i| match renderer.render_node(i) {
+            Ok(files) => {
+                files.into_iter().for_each(|f| out.add(f));
+                None
+            }
+            Err(d) => Some(d),
+        })
         .collect();
-    for r in results {
-        match r {
-            Ok(files) => files.into_iter().for_each(|f| out.add(f)),
-            Err(d) => diags.push(d),
-        }
-    }
+    diags.extend(Diagnostics(failed));
     match renderer.search_page(search) {
         Ok(Some(f)) => out.add(f),
         Ok(None) => {}

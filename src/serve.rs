@@ -126,6 +126,7 @@ pub fn run(root: &Path, bind: &str, port: u16, drafts: bool) -> Result<()> {
         root: crate::output::absolute(root),
         base_url: Some(format!("http://{host}:{}/", addr.port())),
         drafts,
+        incremental: true,
         ..Default::default()
     };
     let state = Arc::new(State::new());

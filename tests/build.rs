@@ -229,6 +229,34 @@ fn a_failed_build_leaves_the_previous_site_untouched() {
 }
 
 #[test]
+fn a_build_that_fails_while_writing_pages_leaves_the_previous_site_untouched() {
+    // Files go to disk as they are built: a template that fails on some pages fails the build
+    // after other files were written, and still nothing of it may show.
+    let site = fixture("basic");
+    let out = build(site.path(), &[]);
+    let before = read_tree(&out);
+    std::fs::create_dir_all(site.path().join("templates")).unwrap();
+    std::fs::write(
+        site.path().join("templates/page.html"),
+        "{% extends \"base.html\" %}{% block content %}{{ bestaat_niet.veld }}{% endblock content %}",
+    )
+    .unwrap();
+    let o = kennisbank(site.path(), &["build"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stderr(&o).contains("bestaat_niet"), "{}", stderr(&o));
+    assert_eq!(read_tree(&out), before, "the previous site changed");
+    let leftovers: Vec<_> = std::fs::read_dir(site.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("kennisbank-tmp"))
+        .collect();
+    assert!(
+        leftovers.is_empty(),
+        "temporary folders left: {leftovers:?}"
+    );
+}
+
+#[test]
 fn a_rebuild_links_unchanged_files_and_updates_changed_ones() {
     let site = fixture("basic");
     let out = build(site.path(), &[]);

@@ -77,11 +77,20 @@ pub fn export(model: &SearchModel, collections: &[String]) -> Export {
     let needed: FxHashSet<(u32, usize)> = heads.iter().flatten().copied().collect();
     let mut needed: Vec<(u32, usize)> = needed.into_iter().collect();
     needed.sort_unstable();
-    let tokens: FxHashMap<(u32, usize), Tokens> = needed
+    // Words are matched by their number in the vocabulary (u32::MAX: not in it), which keeps the
+    // split sections small: at 10,000 pages they hold millions of words.
+    let word_ids: FxHashMap<&str, u32> = model
+        .vocabulary
+        .keys()
+        .enumerate()
+        .map(|(i, w)| (w.as_str(), i as u32))
+        .collect();
+    let tokens: FxHashMap<(u32, usize), Tokens<u32>> = needed
         .par_iter()
         .map(|&(page, section)| {
             let text = model.pages[page as usize].excerpt_source(section);
-            ((page, section), Tokens::new(text))
+            let key = |f: String| word_ids.get(f.as_str()).copied().unwrap_or(u32::MAX);
+            ((page, section), Tokens::new(text, key))
         })
         .collect();
     let ctx = PartContext {
@@ -137,12 +146,13 @@ fn collection_numbers(model: &SearchModel, collections: &[String]) -> Vec<i64> {
         .collect()
 }
 
-/// Term → the folded surface words whose analysis includes it, for excerpts.
-fn forms_of_terms(model: &SearchModel) -> FxHashMap<u32, FxHashSet<&str>> {
-    let mut forms: FxHashMap<u32, FxHashSet<&str>> = FxHashMap::default();
-    for (w, terms) in &model.vocabulary {
+/// Term → the numbers (in the vocabulary) of the surface words whose analysis includes it, for
+/// excerpts.
+fn forms_of_terms(model: &SearchModel) -> FxHashMap<u32, FxHashSet<u32>> {
+    let mut forms: FxHashMap<u32, FxHashSet<u32>> = FxHashMap::default();
+    for (i, terms) in model.vocabulary.values().enumerate() {
         for t in terms {
-            forms.entry(*t).or_default().insert(w.as_str());
+            forms.entry(*t).or_default().insert(i as u32);
         }
     }
     forms
@@ -317,8 +327,8 @@ fn varint(out: &mut Vec<u8>, mut v: u32) {
 struct PartContext<'a> {
     model: &'a SearchModel,
     heads: &'a [Vec<(u32, usize)>],
-    tokens: &'a FxHashMap<(u32, usize), Tokens<'a>>,
-    forms: &'a FxHashMap<u32, FxHashSet<&'a str>>,
+    tokens: &'a FxHashMap<(u32, usize), Tokens<'a, u32>>,
+    forms: &'a FxHashMap<u32, FxHashSet<u32>>,
     coll_of: &'a [i64],
     split: &'a FxHashSet<String>,
 }

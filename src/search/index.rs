@@ -7,6 +7,7 @@ use super::{
 use crate::content::PageKind;
 use crate::graph::Site;
 use crate::markdown::Rendered;
+use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
@@ -79,6 +80,7 @@ pub fn build_prepared(
     laps: &mut Vec<(&'static str, std::time::Duration)>,
 ) -> Result<SearchModel, String> {
     let SearchInput { pages, facets } = input;
+
     let mut clock = std::time::Instant::now();
     let mut lap = |name: &'static str, laps: &mut Vec<(&'static str, std::time::Duration)>| {
         let now = std::time::Instant::now();
@@ -130,10 +132,13 @@ pub fn build_prepared(
     for (new, &old) in order.iter().enumerate() {
         renumber[old as usize] = new as u32;
     }
-    let terms: Vec<TermPostings> = order
+    let by_term: Vec<(u32, Vec<(u32, f32)>)> = order
         .iter()
-        .map(|&old| {
-            let mut by_page = std::mem::take(&mut scores[old as usize]);
+        .map(|&old| (old, std::mem::take(&mut scores[old as usize])))
+        .collect();
+    let terms: Vec<TermPostings> = by_term
+        .into_par_iter()
+        .map(|(old, mut by_page)| {
             by_page.sort_by_key(|&(page, _)| page);
             let mut summed: Vec<(u32, f32)> = Vec::with_capacity(by_page.len());
             for (page, score) in by_page {
@@ -182,6 +187,8 @@ struct Corpus<'a> {
 
 impl<'a> Corpus<'a> {
     fn tokenize(pages: &'a [PageDoc]) -> Self {
+        // One thread: splitting in parallel needs every page's words at once, which costs more
+        // memory than the time it saves.
         let mut ids: FxHashMap<&'a str, u32> = FxHashMap::default();
         let mut words: Vec<&'a str> = Vec::new();
         let mut units = Vec::with_capacity(pages.len());
@@ -216,7 +223,7 @@ impl<'a> Corpus<'a> {
     /// For each page, the sections each term occurs in, as a bit mask.
     fn section_masks(&self, word_terms: &[Vec<u32>]) -> Vec<FxHashMap<u32, u32>> {
         self.units
-            .iter()
+            .par_iter()
             .map(|units| {
                 let mut masks: FxHashMap<u32, u32> = FxHashMap::default();
                 for (section, seq) in units {
@@ -298,7 +305,7 @@ fn write_documents(
         .map_or(1, |n| n.get())
         .min(4);
     let mut writer: IndexWriter = index
-        .writer_with_num_threads(threads, 64_000_000 * threads)
+        .writer_with_num_threads(threads, 20_000_000 * threads)
         .map_err(|e| format!("cannot open the search index writer: {e}"))?;
     for (id, p) in pages.iter().enumerate() {
         let mut doc = TantivyDocument::default();

@@ -280,18 +280,20 @@ pub fn facet_counts(model: &SearchModel, hits: &[Hit]) -> Vec<(u32, usize)> {
     out
 }
 
-/// A text split into words once, with each word's folded form, for repeated excerpts.
-pub struct Tokens<'a> {
+/// A text split into words once, each with a key to match it by (its folded form, or a number
+/// standing for that), for repeated excerpts. Compact: the export keeps thousands at once.
+pub struct Tokens<'a, K> {
     pub text: &'a str,
-    /// (byte offset, word, folded word)
-    pub words: Vec<(usize, &'a str, String)>,
+    /// (byte offset, byte length, key)
+    pub words: Vec<(u32, u32, K)>,
 }
 
-impl<'a> Tokens<'a> {
-    pub fn new(text: &'a str) -> Self {
+impl<'a, K> Tokens<'a, K> {
+    /// Split `text`; `key` turns each folded word into its key.
+    pub fn new(text: &'a str, mut key: impl FnMut(String) -> K) -> Self {
         let words = words(text)
             .into_iter()
-            .map(|(o, w)| (o, w, fold(w)))
+            .map(|(o, w)| (o as u32, w.len() as u32, key(fold(w))))
             .collect();
         Tokens { text, words }
     }
@@ -300,22 +302,28 @@ impl<'a> Tokens<'a> {
 /// About `width` characters of `text` around the first occurrence of any of `forms` (or the
 /// start), cut at word boundaries, with the matched words' byte ranges in the excerpt.
 pub fn excerpt(text: &str, forms: &[String], width: usize) -> (String, Vec<(usize, usize)>) {
-    excerpt_of(&Tokens::new(text), |f| forms.iter().any(|x| x == f), width)
+    let tokens = Tokens::new(text, |f| f);
+    excerpt_of(&tokens, |f| forms.contains(f), width)
 }
 
-/// [`excerpt`] on a text split before; `is_match` gets folded words.
-pub fn excerpt_of(
-    tokens: &Tokens,
-    is_match: impl Fn(&str) -> bool,
+/// [`excerpt`] on a text split before; `is_match` gets the words' keys.
+pub fn excerpt_of<K>(
+    tokens: &Tokens<K>,
+    is_match: impl Fn(&K) -> bool,
     width: usize,
 ) -> (String, Vec<(usize, usize)>) {
-    let (text, ws) = (tokens.text, &tokens.words);
-    let first = ws.iter().position(|(_, _, f)| is_match(f)).unwrap_or(0);
+    let text = tokens.text;
+    let ws: Vec<(usize, usize, &K)> = tokens
+        .words
+        .iter()
+        .map(|(o, l, k)| (*o as usize, *l as usize, k))
+        .collect();
+    let first = ws.iter().position(|(_, _, k)| is_match(k)).unwrap_or(0);
     let start_word = first.saturating_sub(6);
     let start = ws.get(start_word).map_or(0, |(o, _, _)| *o);
     let mut end = text.len();
-    for (o, w, _) in ws.iter().skip(start_word) {
-        if o + w.len() - start > width {
+    for (o, len, _) in ws.iter().skip(start_word) {
+        if o + len - start > width {
             end = *o;
             break;
         }
@@ -328,8 +336,8 @@ pub fn excerpt_of(
     out.push_str(text[start..end].trim_end());
     let marks = ws
         .iter()
-        .filter(|(o, w, f)| *o >= start && o + w.len() <= end && is_match(f))
-        .map(|(o, w, _)| (base + o - start, base + o - start + w.len()))
+        .filter(|(o, len, k)| *o >= start && o + len <= end && is_match(k))
+        .map(|(o, len, _)| (base + o - start, base + o - start + len))
         .collect();
     if end < text.len() {
         out.push('…');

@@ -96,8 +96,10 @@ pub fn apply_theme(ws: &mut Compiled, root: &Path, current: &Output) -> Option<O
         }
         out.files.insert(path.clone(), data.clone());
     }
+    let out = std::sync::Mutex::new(out);
     let diags =
-        crate::render::render_site(&ws.site, &ws.bodies, &ws.theme, &ws.search_client, &mut out);
+        crate::render::render_site(&ws.site, &ws.bodies, &ws.theme, &ws.search_client, &out);
+    let out = out.into_inner().unwrap_or_else(|e| e.into_inner());
     (!diags.has_errors() && out.collisions.is_empty()).then_some(out)
 }
 
