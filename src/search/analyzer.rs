@@ -246,50 +246,77 @@ fn porter_stem(word: &str) -> String {
 #[derive(Clone)]
 pub struct IndexTokenizer {
     pub terms: std::sync::Arc<rustc_hash::FxHashMap<String, Vec<String>>>,
+    /// Reused for every token, so that indexing allocates no string per word.
+    pub token: Token,
 }
 
-pub struct VecTokenStream {
-    tokens: Vec<Token>,
-    index: usize,
+/// Words split as tantivy's `SimpleTokenizer` splits them (runs of alphanumeric characters),
+/// each replaced by the terms the analyzer gave it, at the word's position.
+pub struct IndexTokenStream<'a> {
+    text: &'a str,
+    chars: std::str::CharIndices<'a>,
+    terms: &'a rustc_hash::FxHashMap<String, Vec<String>>,
+    /// Terms of the current word not yet handed out.
+    pending: &'a [String],
+    token: &'a mut Token,
+    next_position: usize,
 }
 
-impl TokenStream for VecTokenStream {
+impl TokenStream for IndexTokenStream<'_> {
     fn advance(&mut self) -> bool {
-        self.index += 1;
-        self.index <= self.tokens.len()
+        loop {
+            if let Some((first, rest)) = self.pending.split_first() {
+                self.token.text.clear();
+                self.token.text.push_str(first);
+                self.pending = rest;
+                return true;
+            }
+            let from = loop {
+                match self.chars.next() {
+                    None => return false,
+                    Some((offset, c)) if c.is_alphanumeric() => break offset,
+                    Some(_) => {}
+                }
+            };
+            let to = self
+                .chars
+                .find(|(_, c)| !c.is_alphanumeric())
+                .map_or(self.text.len(), |(offset, _)| offset);
+            self.token.offset_from = from;
+            self.token.offset_to = to;
+            self.token.position = self.next_position;
+            self.token.position_length = 1;
+            self.next_position += 1;
+            self.pending = self
+                .terms
+                .get(&self.text[from..to])
+                .map_or(&[], Vec::as_slice);
+        }
     }
+
     fn token(&self) -> &Token {
-        &self.tokens[self.index - 1]
+        self.token
     }
+
     fn token_mut(&mut self) -> &mut Token {
-        &mut self.tokens[self.index - 1]
+        self.token
     }
 }
 
 impl Tokenizer for IndexTokenizer {
-    type TokenStream<'a> = VecTokenStream;
+    type TokenStream<'a> = IndexTokenStream<'a>;
 
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> VecTokenStream {
-        let mut tokens = Vec::new();
-        let mut words = SimpleTokenizer::default();
-        let mut stream = words.token_stream(text);
-        let mut position = 0;
-        while stream.advance() {
-            let t = stream.token();
-            if let Some(terms) = self.terms.get(&text[t.offset_from..t.offset_to]) {
-                for term in terms {
-                    tokens.push(Token {
-                        offset_from: t.offset_from,
-                        offset_to: t.offset_to,
-                        position,
-                        text: term.clone(),
-                        position_length: 1,
-                    });
-                }
-            }
-            position += 1;
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> IndexTokenStream<'a> {
+        let IndexTokenizer { terms, token } = self;
+        token.reset();
+        IndexTokenStream {
+            text,
+            chars: text.char_indices(),
+            terms,
+            pending: &[],
+            token,
+            next_position: 0,
         }
-        VecTokenStream { tokens, index: 0 }
     }
 }
 

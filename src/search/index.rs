@@ -289,9 +289,13 @@ fn create_index(
         }
         None => Index::create_in_ram(schema),
     };
-    index
-        .tokenizers()
-        .register(TOKENIZER, IndexTokenizer { terms });
+    index.tokenizers().register(
+        TOKENIZER,
+        IndexTokenizer {
+            terms,
+            token: Default::default(),
+        },
+    );
     Ok((index, fields, page_field))
 }
 
