@@ -138,35 +138,26 @@ fn compile_into(opts: &BuildOptions, sink: &dyn output::Sink) -> Result<Compiled
     let cache = opts
         .cache_index
         .then(|| opts.root.join(CACHE_DIR).join("search"));
-    let mut search_laps = Vec::new();
-    let search = search::index::build_timed(&site, &bodies, cache.as_deref(), &mut search_laps)
-        .map_err(|msg| {
-            Error::single(Diagnostic::error(
-                CACHE_DIR,
-                0,
-                0,
-                format!("search index: {msg}"),
-            ))
-        })?;
+    // The index works on a copy of the texts; a one-off build frees the originals first.
+    let input = search::index::prepare(&site, &bodies);
     if !opts.incremental {
         for body in &mut bodies {
             body.text = String::new();
         }
     }
-    watch.lap("search");
-    watch.laps.extend(search_laps);
     let collections: Vec<String> = site.config.collections.keys().cloned().collect();
-    let exported = search::export::export(&search, &collections);
-    exported.files.into_par_iter().for_each(|f| sink.add(f));
-    watch.lap("export");
-    let search_client = exported.client;
-    diags.extend(render::render_site(
-        &site,
-        &bodies,
-        &theme,
-        &search_client,
-        sink,
-    ));
+    let (search, search_client, mut search_laps) =
+        search_side(input, cache.as_deref(), &collections, sink)?;
+    // The search lap starts where the previous stage ended, with the copy of the texts.
+    search_laps[0].1 = watch.last.elapsed() - search_laps.last().map_or(Duration::ZERO, |l| l.1);
+    watch.last = Instant::now();
+    watch.laps.extend(search_laps);
+    diags.extend(render::render_site(&site, &bodies, &theme, sink));
+    match render::render_search_page(&site, &bodies, &theme, &search_client) {
+        Ok(page) => page.into_iter().for_each(|f| sink.add(f)),
+        Err(d) => diags.extend(d),
+    }
+    watch.lap("render");
     for path in &sink.collisions() {
         diags.push(Diagnostic::error(
             content::CONTENT_DIR,
@@ -177,7 +168,6 @@ fn compile_into(opts: &BuildOptions, sink: &dyn output::Sink) -> Result<Compiled
             ),
         ));
     }
-    watch.lap("render");
     let warnings = diags.into_result()?;
     Ok(Compiled {
         site,
@@ -191,6 +181,34 @@ fn compile_into(opts: &BuildOptions, sink: &dyn output::Sink) -> Result<Compiled
         theme,
     })
 }
+
+/// The search index and its export (handed to `sink`), with the time of each step (`search`
+/// from the texts to the model, its parts indented, then `export`).
+fn search_side(
+    input: search::index::SearchInput,
+    cache: Option<&Path>,
+    collections: &[String],
+    sink: &dyn output::Sink,
+) -> Result<(search::SearchModel, search::export::ClientData, Laps)> {
+    let start = Instant::now();
+    let mut laps = Vec::new();
+    let model = search::index::build_prepared(input, cache, &mut laps).map_err(|msg| {
+        Error::single(Diagnostic::error(
+            CACHE_DIR,
+            0,
+            0,
+            format!("search index: {msg}"),
+        ))
+    })?;
+    laps.insert(0, ("search", start.elapsed()));
+    let start = Instant::now();
+    let exported = search::export::export(&model, collections);
+    exported.files.into_par_iter().for_each(|f| sink.add(f));
+    laps.push(("export", start.elapsed()));
+    Ok((model, exported.client, laps))
+}
+
+type Laps = Vec<(&'static str, Duration)>;
 
 fn toml_string(s: &str) -> String {
     format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))

@@ -743,13 +743,7 @@ fn site_ctx(site: &Site) -> tera::Value {
 }
 
 /// Render every page and the site-wide files into `out`.
-pub fn render_site(
-    site: &Site,
-    bodies: &[Rendered],
-    theme: &Theme,
-    search: &crate::search::export::ClientData,
-    out: &dyn Sink,
-) -> Diagnostics {
+pub fn render_site(site: &Site, bodies: &[Rendered], theme: &Theme, out: &dyn Sink) -> Diagnostics {
     let (renderer, mut diags) = Renderer::new(site, bodies, theme);
     // Each page goes to the sink as soon as it is rendered (a build writes it to disk at once).
     let failed: Vec<Diagnostic> = (0..site.nodes.len())
@@ -763,11 +757,6 @@ pub fn render_site(
         })
         .collect();
     diags.extend(Diagnostics(failed));
-    match renderer.search_page(search) {
-        Ok(Some(f)) => out.add(f),
-        Ok(None) => {}
-        Err(d) => diags.push(d),
-    }
     match renderer.render("404.html", |ctx| {
         ctx.insert(
             "page",

@@ -13,7 +13,7 @@
 
 use crate::Compiled;
 use crate::content;
-use crate::output::{Output, OutputFile};
+use crate::output::{Output, OutputFile, Sink};
 use crate::search::{self, SearchModel, export::Export};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -97,8 +97,11 @@ pub fn apply_theme(ws: &mut Compiled, root: &Path, current: &Output) -> Option<O
         out.files.insert(path.clone(), data.clone());
     }
     let out = std::sync::Mutex::new(out);
-    let diags =
-        crate::render::render_site(&ws.site, &ws.bodies, &ws.theme, &ws.search_client, &out);
+    let mut diags = crate::render::render_site(&ws.site, &ws.bodies, &ws.theme, &out);
+    match crate::render::render_search_page(&ws.site, &ws.bodies, &ws.theme, &ws.search_client) {
+        Ok(page) => page.into_iter().for_each(|f| out.add(f)),
+        Err(d) => diags.extend(d),
+    }
     let out = out.into_inner().unwrap_or_else(|e| e.into_inner());
     (!diags.has_errors() && out.collisions.is_empty()).then_some(out)
 }
