@@ -177,45 +177,80 @@ pub fn build_prepared(
     })
 }
 
+/// A page's texts as (section, word numbers); the title and summary count as section 0.
+type PageUnits = Vec<(usize, Vec<u32>)>;
+
+/// The title, summary and section texts of a page, with the section each belongs to.
+fn page_texts(p: &PageDoc) -> impl Iterator<Item = (usize, &str)> {
+    [(0, p.title.as_str()), (0, p.summary.as_str())]
+        .into_iter()
+        .chain(
+            p.sections
+                .iter()
+                .enumerate()
+                .map(|(k, s)| (k, s.text.as_str())),
+        )
+}
+
 /// The searchable text split into words once: distinct surface words, and per page and
 /// section the word numbers in order.
 struct Corpus<'a> {
     words: Vec<&'a str>,
     /// For each page: (section, word numbers); the title and summary count as section 0.
-    units: Vec<Vec<(usize, Vec<u32>)>>,
+    units: Vec<PageUnits>,
 }
 
 impl<'a> Corpus<'a> {
     fn tokenize(pages: &'a [PageDoc]) -> Self {
-        // One thread: splitting in parallel needs every page's words at once, which costs more
-        // memory than the time it saves.
+        // Chunks of pages are split in parallel, each numbering its own distinct words; then the
+        // chunks' numbers are mapped to global ones in page order, so the numbers do not depend
+        // on the threads. Only one chunk's words are held as strings at a time per thread.
+        let chunks: Vec<(Vec<&'a str>, Vec<PageUnits>)> = pages
+            .par_chunks(256)
+            .map(|chunk| {
+                let mut ids: FxHashMap<&'a str, u32> = FxHashMap::default();
+                let mut words: Vec<&'a str> = Vec::new();
+                let units = chunk
+                    .iter()
+                    .map(|p| {
+                        page_texts(p)
+                            .map(|(section, text)| {
+                                let seq = super::analyzer::words(text)
+                                    .into_iter()
+                                    .map(|(_, w)| {
+                                        *ids.entry(w).or_insert_with(|| {
+                                            words.push(w);
+                                            (words.len() - 1) as u32
+                                        })
+                                    })
+                                    .collect();
+                                (section, seq)
+                            })
+                            .collect()
+                    })
+                    .collect();
+                (words, units)
+            })
+            .collect();
         let mut ids: FxHashMap<&'a str, u32> = FxHashMap::default();
         let mut words: Vec<&'a str> = Vec::new();
         let mut units = Vec::with_capacity(pages.len());
-        for p in pages {
-            let texts = [(0, p.title.as_str()), (0, p.summary.as_str())]
-                .into_iter()
-                .chain(
-                    p.sections
-                        .iter()
-                        .enumerate()
-                        .map(|(k, s)| (k, s.text.as_str())),
-                );
-            let page_units = texts
-                .map(|(section, text)| {
-                    let seq = super::analyzer::words(text)
-                        .into_iter()
-                        .map(|(_, w)| {
-                            *ids.entry(w).or_insert_with(|| {
-                                words.push(w);
-                                (words.len() - 1) as u32
-                            })
-                        })
-                        .collect();
-                    (section, seq)
+        for (local_words, mut local_units) in chunks {
+            let global: Vec<u32> = local_words
+                .iter()
+                .map(|w| {
+                    *ids.entry(w).or_insert_with(|| {
+                        words.push(w);
+                        (words.len() - 1) as u32
+                    })
                 })
                 .collect();
-            units.push(page_units);
+            for page in &mut local_units {
+                for (_, seq) in page.iter_mut() {
+                    seq.iter_mut().for_each(|w| *w = global[*w as usize]);
+                }
+            }
+            units.extend(local_units);
         }
         Corpus { words, units }
     }
