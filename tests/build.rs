@@ -201,6 +201,19 @@ fn two_builds_give_identical_bytes() {
     }
 }
 
+/// A failed build must not leave its temporary output folder next to the output folder.
+fn assert_no_temporary_folders(dir: &std::path::Path) {
+    let leftovers: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("kennisbank-tmp"))
+        .collect();
+    assert!(
+        leftovers.is_empty(),
+        "temporary folders left: {leftovers:?}"
+    );
+}
+
 #[test]
 fn a_failed_build_leaves_the_previous_site_untouched() {
     let site = fixture("basic");
@@ -217,15 +230,7 @@ fn a_failed_build_leaves_the_previous_site_untouched() {
         "content/lessen/derde-les.md:3:1: field `nummer` must be an integer, found `drie`"
     ));
     assert_eq!(read_tree(&out), before, "the previous site changed");
-    let leftovers: Vec<_> = std::fs::read_dir(site.path())
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.contains("kennisbank-tmp"))
-        .collect();
-    assert!(
-        leftovers.is_empty(),
-        "temporary folders left: {leftovers:?}"
-    );
+    assert_no_temporary_folders(site.path());
 }
 
 #[test]
@@ -245,15 +250,7 @@ fn a_build_that_fails_while_writing_pages_leaves_the_previous_site_untouched() {
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     assert!(stderr(&o).contains("bestaat_niet"), "{}", stderr(&o));
     assert_eq!(read_tree(&out), before, "the previous site changed");
-    let leftovers: Vec<_> = std::fs::read_dir(site.path())
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.contains("kennisbank-tmp"))
-        .collect();
-    assert!(
-        leftovers.is_empty(),
-        "temporary folders left: {leftovers:?}"
-    );
+    assert_no_temporary_folders(site.path());
 }
 
 #[test]

@@ -10,7 +10,7 @@
 //! show more than one map) and colours from the theme's CSS custom properties, so it follows the
 //! light and dark scheme. The whole map is drawn twice, wide and narrow; CSS shows one.
 
-use super::{Model, page_error};
+use super::{Model, PageInfo, page_error};
 use crate::config::QuadrantsConfig;
 use crate::error::{Diagnostic, Diagnostics, suggestion};
 use crate::graph::{Link, Site};
@@ -455,6 +455,60 @@ fn text_lines(
 }
 
 /// The two rectangles of a focus ring (dark outside, yellow inside), shown by CSS on focus.
+/// The width of the widest of `lines` in bold at `size`.
+fn widest(lines: &[String], size: f64) -> f64 {
+    lines
+        .iter()
+        .map(|l| text_width(l, size, true))
+        .fold(0.0, f64::max)
+}
+
+/// A quadrant's title as a focusable link to its page, with a focus ring; the wide and the
+/// small map place it differently.
+struct TitleLink<'a> {
+    page: &'a PageInfo,
+    /// Appended to the link's accessible name.
+    label_end: &'a str,
+    /// The link leads to the page it is on.
+    current: bool,
+    /// The focus ring: x, y, width, height.
+    ring: (f64, f64, f64, f64),
+    lines: &'a [String],
+    size: f64,
+    line_height: f64,
+    at: (f64, f64),
+    anchor: &'a str,
+}
+
+impl TitleLink<'_> {
+    fn draw(&self, out: &mut String) {
+        let _ = write!(
+            out,
+            "<a class=\"qm-title-link\" href=\"{}\" aria-label=\"{}{}\"{}>",
+            escape_html(&self.page.url),
+            escape_html(&self.page.title),
+            self.label_end,
+            if self.current {
+                " aria-current=\"page\""
+            } else {
+                ""
+            },
+        );
+        let (x, y, w, h) = self.ring;
+        focus_rect(out, x, y, w, h);
+        text_lines(
+            out,
+            "qm-title",
+            Some(self.size),
+            self.at,
+            self.line_height,
+            self.anchor,
+            self.lines,
+        );
+        out.push_str("</a>");
+    }
+}
+
 fn focus_rect(out: &mut String, x: f64, y: f64, w: f64, h: f64) {
     for class in ["qm-ring-outer", "qm-ring-inner"] {
         let _ = write!(
@@ -759,40 +813,25 @@ fn full_svg(
             }
             // The quadrant's title, a link to its page.
             let lines = title_lines(model, grid, q, current, inner, ts);
-            let text_w = lines
-                .iter()
-                .map(|l| text_width(l, ts, true))
-                .fold(0.0, f64::max)
-                .min(inner);
+            let text_w = widest(&lines, ts).min(inner);
             let mut cy = y + g.pad + ts * 0.95;
-            let _ = write!(
-                out,
-                "<a class=\"qm-title-link\" href=\"{}\" aria-label=\"{}\"{}>",
-                escape_html(&page.url),
-                escape_html(&page.title),
-                if is_current {
-                    " aria-current=\"page\""
-                } else {
-                    ""
-                }
-            );
-            focus_rect(
-                &mut out,
-                x + g.pad - 4.0,
-                y + g.pad - 4.0,
-                text_w + 8.0,
-                lines.len() as f64 * title_lh + 6.0,
-            );
-            text_lines(
-                &mut out,
-                "qm-title",
-                Some(ts),
-                (x + g.pad, cy),
-                title_lh,
-                "start",
-                &lines,
-            );
-            out.push_str("</a>");
+            TitleLink {
+                page,
+                label_end: "",
+                current: is_current,
+                ring: (
+                    x + g.pad - 4.0,
+                    y + g.pad - 4.0,
+                    text_w + 8.0,
+                    lines.len() as f64 * title_lh + 6.0,
+                ),
+                lines: &lines,
+                size: ts,
+                line_height: title_lh,
+                at: (x + g.pad, cy),
+                anchor: "start",
+            }
+            .draw(&mut out);
             cy += (lines.len() as f64 - 1.0) * title_lh;
             // On its own page: the quadrant's roles.
             if is_current {
@@ -1160,41 +1199,31 @@ fn small_map(model: &Model, grid: &Grid, mine: &[usize]) -> String {
             if is_mine {
                 tick(&mut out, x + 12.0, y + 12.0, 8.0);
             }
-            let text_w = lines
-                .iter()
-                .map(|l| text_width(l, ts, true))
-                .fold(0.0, f64::max)
-                .min(inner);
+            let text_w = widest(&lines, ts).min(inner);
             let cx = x + cell_w / 2.0;
             let ty = y + (row_h[r] - text_h) / 2.0;
-            let _ = write!(
-                out,
-                "<a class=\"qm-title-link\" href=\"{}\" aria-label=\"{}{}\">",
-                escape_html(&page.url),
-                escape_html(&page.title),
-                if is_mine {
+            TitleLink {
+                page,
+                label_end: if is_mine {
                     " (hoort bij deze pagina)"
                 } else {
                     ""
-                }
-            );
-            focus_rect(
-                &mut out,
-                cx - text_w / 2.0 - 4.0,
-                ty - 3.0,
-                text_w + 8.0,
-                text_h + 6.0,
-            );
-            text_lines(
-                &mut out,
-                "qm-title",
-                Some(ts),
-                (cx, ty + ts * 0.95),
-                title_lh,
-                "middle",
-                &lines,
-            );
-            out.push_str("</a></g>");
+                },
+                current: false,
+                ring: (
+                    cx - text_w / 2.0 - 4.0,
+                    ty - 3.0,
+                    text_w + 8.0,
+                    text_h + 6.0,
+                ),
+                lines: &lines,
+                size: ts,
+                line_height: title_lh,
+                at: (cx, ty + ts * 0.95),
+                anchor: "middle",
+            }
+            .draw(&mut out);
+            out.push_str("</g>");
         }
         y += row_h[r] + g.gap;
     }
