@@ -113,9 +113,10 @@ test("the header search box leads to results, and ArrowDown moves to the first r
   await page.keyboard.press("Enter");
   await page.waitForURL(`${server.base}zoeken/?q=participatie`);
   await page.waitForSelector("[data-search-results] li a");
-  // On the results page, Tab reaches the search field (which holds the query) ...
-  const field = await tabUntil((i) => i.tag === "INPUT" && i.id === "zoekveld", "the search field of the results page");
-  assert.ok(field);
+  // On the results page the search field (which holds the query) has the focus, visibly ...
+  const field = await page.evaluate(focusInfo);
+  assertIndicator(field, "the search field of the results page");
+  assert.equal(field.id, "zoekveld", `the results page focuses its search field, not ${field.desc}`);
   assert.equal(await page.inputValue("#zoekveld"), "participatie");
   // ... and ArrowDown moves from it to the first result.
   const first = await page.locator("[data-search-results] li a").first().evaluate((a) => a.href);

@@ -424,6 +424,12 @@ function setupResultsPage(root, index, base, collections) {
 
   const params = new URLSearchParams(location.search);
   input.value = params.get("q") || "";
+  // Arriving with a query (from the search box in the header): the reader goes on in the field,
+  // and ArrowDown leads from it to the results.
+  if (input.value && document.activeElement === document.body) {
+    input.focus();
+    input.setSelectionRange(input.value.length, input.value.length);
+  }
   let filters = params.getAll("f");
   let shown = PAGE_SIZE;
   let generation = 0;
