@@ -424,9 +424,11 @@ function setupResultsPage(root, index, base, collections) {
 
   const params = new URLSearchParams(location.search);
   input.value = params.get("q") || "";
-  // Arriving with a query (from the search box in the header): the reader goes on in the field,
-  // and ArrowDown leads from it to the results.
-  if (input.value && document.activeElement === document.body) {
+  // Arriving with a query from another page of the site (its header search box): the reader goes
+  // on in the field, and ArrowDown leads from it to the results. Opened any other way (a shared
+  // link, a bookmark), the page keeps the usual start, with the skip link first.
+  const fromSite = document.referrer.startsWith(location.origin + "/") && new URL(document.referrer).pathname !== location.pathname;
+  if (input.value && fromSite && document.activeElement === document.body) {
     input.focus();
     input.setSelectionRange(input.value.length, input.value.length);
   }
