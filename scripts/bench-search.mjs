@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 // Cold-query cost of the browser search: for each query, in a fresh browser context, the
 // requests and bytes the search page fetches from typing the query to the first results on
-// screen, and the time that takes. Chromium from Debian, driven by playwright-core.
+// screen, and the time that takes (median and range of RUNS cold runs, default 5). Chromium
+// from Debian, driven by playwright-core.
 //
-// usage: node scripts/bench-search.mjs PUBLIC_DIR [query …]
+// usage: [RUNS=5] node scripts/bench-search.mjs PUBLIC_DIR [query …]
 //   PUBLIC_DIR is a site built with base_url http://127.0.0.1/ (scripts/bench.py does that).
 import { createServer } from "node:http";
 import { readFileSync, existsSync, statSync } from "node:fs";
@@ -33,8 +34,10 @@ const browser = await chromium.launch({
   args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
 });
 
-const rows = [];
-for (const q of queries) {
+const RUNS = Number(process.env.RUNS || 5);
+
+/** One cold run of a query: requests, bytes and milliseconds to the first results. */
+async function coldQuery(q) {
   const context = await browser.newContext();
   const page = await context.newPage();
   await page.goto(base + "zoeken/");
@@ -61,22 +64,31 @@ for (const q of queries) {
   await page.waitForTimeout(150); // let the facet file (loaded after the results show) finish
   const status = await page.textContent("[data-search-status]");
   const before = requests.filter((r) => !r.url.endsWith("facets.json"));
-  rows.push({
+  await context.close();
+  return {
     q,
     results: status.match(/^\d+/)?.[0] ?? "0",
     requests: before.length,
     kb: before.reduce((s, r) => s + r.bytes, 0) / 1024,
     kbgz: before.reduce((s, r) => s + r.gz, 0) / 1024,
     ms,
-  });
-  await context.close();
+  };
+}
+
+const rows = [];
+for (const q of queries) {
+  const runs = [];
+  for (let i = 0; i < RUNS; i++) runs.push(await coldQuery(q));
+  const times = runs.map((r) => r.ms).sort((a, b) => a - b);
+  const median = times[Math.floor(times.length / 2)];
+  rows.push({ ...runs[0], ms: `${median} (${times[0]}–${times[times.length - 1]})` });
 }
 const searchPage = readFileSync(join(dir, "zoeken/index.html"), "utf8");
 const parts = Buffer.from(searchPage.match(/data-parts="([^"]*)"/)?.[1] ?? "");
 console.log(`search page: ${(searchPage.length / 1024).toFixed(1)} KB, ${(gzipSync(searchPage).length / 1024).toFixed(1)} KB gzipped, of which the part index ${(parts.length / 1024).toFixed(1)} KB (${(gzipSync(parts).length / 1024).toFixed(1)} KB gzipped)`);
 const js = readFileSync(join(dir, readFileSync(join(dir, "zoeken/index.html"), "utf8").match(/src="\/(search\.[0-9a-f]+\.js)"/)[1]));
 console.log(`search.js: ${(js.length / 1024).toFixed(1)} KB, ${(gzipSync(js).length / 1024).toFixed(1)} KB gzipped (loaded with every page)\n`);
-console.log("| query | results | requests | KB (gzip) | ms to first results |");
+console.log(`| query | results | requests | KB (gzip) | ms to first results, median of ${RUNS} (min–max) |`);
 console.log("|---|---|---|---|---|");
 for (const r of rows) console.log(`| ${r.q} | ${r.results} | ${r.requests} | ${r.kb.toFixed(1)} (${r.kbgz.toFixed(1)}) | ${r.ms} |`);
 await browser.close();
