@@ -55,8 +55,6 @@ pub struct Compiled {
     pub warnings: Diagnostics,
     /// Wall time of each stage, for `--verbose` and the benchmarks.
     pub timings: Vec<(&'static str, Duration)>,
-    /// Folders of the theme and site templates, for `serve` to watch.
-    pub theme_dirs: Vec<PathBuf>,
     /// What `kennisbank search` and `/_search` answer from.
     pub search: search::SearchModel,
     /// What the search page carries about the search files.
@@ -145,18 +143,31 @@ fn compile_into(opts: &BuildOptions, sink: &dyn output::Sink) -> Result<Compiled
             body.text = String::new();
         }
     }
-    let collections: Vec<String> = site.config.collections.keys().cloned().collect();
-    let (search, search_client, mut search_laps) =
-        search_side(input, cache.as_deref(), &collections, sink)?;
-    // The search lap starts where the previous stage ended, with the copy of the texts.
-    search_laps[0].1 = watch.last.elapsed() - search_laps.last().map_or(Duration::ZERO, |l| l.1);
-    watch.last = Instant::now();
+    let mut search_laps = Vec::new();
+    let search = search::index::build_prepared(input, cache.as_deref(), &mut search_laps).map_err(
+        |msg| {
+            Error::single(Diagnostic::error(
+                CACHE_DIR,
+                0,
+                0,
+                format!("search index: {msg}"),
+            ))
+        },
+    )?;
+    watch.lap("search");
     watch.laps.extend(search_laps);
-    diags.extend(render::render_site(&site, &bodies, &theme, sink));
-    match render::render_search_page(&site, &bodies, &theme, &search_client) {
-        Ok(page) => page.into_iter().for_each(|f| sink.add(f)),
-        Err(d) => diags.extend(d),
-    }
+    let collections: Vec<String> = site.config.collections.keys().cloned().collect();
+    let exported = search::export::export(&search, &collections);
+    exported.files.into_par_iter().for_each(|f| sink.add(f));
+    let search_client = exported.client;
+    watch.lap("export");
+    diags.extend(render::render_site(
+        &site,
+        &bodies,
+        &theme,
+        &search_client,
+        sink,
+    ));
     watch.lap("render");
     for path in &sink.collisions() {
         diags.push(Diagnostic::error(
@@ -174,41 +185,12 @@ fn compile_into(opts: &BuildOptions, sink: &dyn output::Sink) -> Result<Compiled
         output: output::Output::default(),
         warnings,
         timings: watch.laps,
-        theme_dirs: theme.dirs.clone(),
         search,
         search_client,
         bodies,
         theme,
     })
 }
-
-/// The search index and its export (handed to `sink`), with the time of each step (`search`
-/// from the texts to the model, its parts indented, then `export`).
-fn search_side(
-    input: search::index::SearchInput,
-    cache: Option<&Path>,
-    collections: &[String],
-    sink: &dyn output::Sink,
-) -> Result<(search::SearchModel, search::export::ClientData, Laps)> {
-    let start = Instant::now();
-    let mut laps = Vec::new();
-    let model = search::index::build_prepared(input, cache, &mut laps).map_err(|msg| {
-        Error::single(Diagnostic::error(
-            CACHE_DIR,
-            0,
-            0,
-            format!("search index: {msg}"),
-        ))
-    })?;
-    laps.insert(0, ("search", start.elapsed()));
-    let start = Instant::now();
-    let exported = search::export::export(&model, collections);
-    exported.files.into_par_iter().for_each(|f| sink.add(f));
-    laps.push(("export", start.elapsed()));
-    Ok((model, exported.client, laps))
-}
-
-type Laps = Vec<(&'static str, Duration)>;
 
 fn toml_string(s: &str) -> String {
     format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))

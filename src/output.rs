@@ -324,9 +324,7 @@ impl Writer {
                 self.state().dirs.insert(dir);
             }
         }
-        let (_, h, size, linked) =
-            write_one(&f.path, &f.data, &self.tmp, &self.out, &self.previous)?;
-        Ok((h, size, linked))
+        write_one(&f.path, &f.data, &self.tmp, &self.out, &self.previous)
     }
 }
 
@@ -377,7 +375,7 @@ fn write_one(
     tmp: &Path,
     out: &Path,
     previous: &HashMap<String, (u64, u64)>,
-) -> Result<(String, u64, u64, bool)> {
+) -> Result<(u64, u64, bool)> {
     let dest = tmp.join(path);
     let bytes: std::borrow::Cow<[u8]> = match data {
         Data::Bytes(b) => std::borrow::Cow::Borrowed(b.as_slice()),
@@ -388,10 +386,10 @@ fn write_one(
     let h = hash(&bytes);
     let size = bytes.len() as u64;
     if previous.get(path) == Some(&(h, size)) && std::fs::hard_link(out.join(path), &dest).is_ok() {
-        return Ok((path.to_string(), h, size, true));
+        return Ok((h, size, true));
     }
     std::fs::write(&dest, &bytes).map_err(|e| Error::io(&dest, e))?;
-    Ok((path.to_string(), h, size, false))
+    Ok((h, size, false))
 }
 
 /// Put `tmp` where `out` is, in one step where the platform allows it, then delete the old site.

@@ -518,6 +518,15 @@ impl<'a> Renderer<'a> {
         (renderer, diags)
     }
 
+    /// [`Renderer::new`] for one part of a site built before: any problem fails it.
+    fn checked(site: &'a Site, bodies: &'a [Rendered], theme: &Theme) -> Result<Self, Diagnostics> {
+        let (renderer, diags) = Renderer::new(site, bodies, theme);
+        if diags.has_errors() {
+            return Err(diags);
+        }
+        Ok(renderer)
+    }
+
     /// The search page, when the theme has one.
     fn search_page(
         &self,
@@ -743,7 +752,13 @@ fn site_ctx(site: &Site) -> tera::Value {
 }
 
 /// Render every page and the site-wide files into `out`.
-pub fn render_site(site: &Site, bodies: &[Rendered], theme: &Theme, out: &dyn Sink) -> Diagnostics {
+pub fn render_site(
+    site: &Site,
+    bodies: &[Rendered],
+    theme: &Theme,
+    search: &crate::search::export::ClientData,
+    out: &dyn Sink,
+) -> Diagnostics {
     let (renderer, mut diags) = Renderer::new(site, bodies, theme);
     // Each page goes to the sink as soon as it is rendered (a build writes it to disk at once).
     let failed: Vec<Diagnostic> = (0..site.nodes.len())
@@ -757,6 +772,11 @@ pub fn render_site(site: &Site, bodies: &[Rendered], theme: &Theme, out: &dyn Si
         })
         .collect();
     diags.extend(Diagnostics(failed));
+    match renderer.search_page(search) {
+        Ok(Some(f)) => out.add(f),
+        Ok(None) => {}
+        Err(d) => diags.push(d),
+    }
     match renderer.render("404.html", |ctx| {
         ctx.insert(
             "page",
@@ -817,10 +837,7 @@ pub fn render_body_files(
     theme: &Theme,
     i: usize,
 ) -> Result<Vec<OutputFile>, Diagnostics> {
-    let (renderer, diags) = Renderer::new(site, bodies, theme);
-    if diags.has_errors() {
-        return Err(diags);
-    }
+    let renderer = Renderer::checked(site, bodies, theme)?;
     let one = |d: Diagnostic| Diagnostics(vec![d]);
     let mut files = renderer.render_node(i).map_err(one)?;
     if let Some(c) = &site.nodes[i].page.collection
@@ -839,11 +856,7 @@ pub fn render_search_page(
     theme: &Theme,
     search: &crate::search::export::ClientData,
 ) -> Result<Option<OutputFile>, Diagnostics> {
-    let (renderer, diags) = Renderer::new(site, bodies, theme);
-    if diags.has_errors() {
-        return Err(diags);
-    }
-    renderer
+    Renderer::checked(site, bodies, theme)?
         .search_page(search)
         .map_err(|d| Diagnostics(vec![d]))
 }

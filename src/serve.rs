@@ -247,13 +247,13 @@ fn rebuild_on_change(
             continue;
         }
         // Let a burst of saves settle, then build once.
+        // A search index that arrives meanwhile is for older content: it is dropped.
         let mut paths: BTreeSet<PathBuf> = ev.paths.into_iter().collect();
-        let mut pending = Vec::new();
         while let Ok(m) = rx.recv_timeout(Duration::from_millis(30)) {
-            match m {
-                Message::Changed(ev) if is_relevant(&ev, root, &ignored) => paths.extend(ev.paths),
-                Message::Changed(_) => {}
-                search_done => pending.push(search_done),
+            if let Message::Changed(ev) = m
+                && is_relevant(&ev, root, &ignored)
+            {
+                paths.extend(ev.paths);
             }
         }
         let start = Instant::now();
@@ -267,8 +267,6 @@ fn rebuild_on_change(
             content_generation += 1; // a full build indexes the content itself
             workspace = rebuild(opts, state);
         }
-        // Search results that arrived during the burst are for older content: drop them.
-        drop(pending);
     }
 }
 

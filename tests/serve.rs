@@ -193,37 +193,10 @@ fn serves_pages_refuses_escapes_and_answers_unknown_with_404() {
 fn a_change_sends_reload_and_a_broken_change_keeps_the_last_good_site() {
     let site = fixture("basic");
     let server = start(site.path());
-    let mut events = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
-    events
-        .set_read_timeout(Some(Duration::from_secs(20)))
-        .unwrap();
-    write!(
-        events,
-        "GET /_kennisbank/events HTTP/1.1\r\nHost: localhost\r\n\r\n"
-    )
-    .unwrap();
-    let mut reader = BufReader::new(events);
-    let wait_for = |reader: &mut BufReader<TcpStream>, what: &str| {
-        let start = Instant::now();
-        let mut line = String::new();
-        while start.elapsed() < Duration::from_secs(20) {
-            line.clear();
-            if reader.read_line(&mut line).unwrap_or(0) == 0 {
-                break;
-            }
-            if line.trim() == format!("event: {what}") {
-                return true;
-            }
-        }
-        false
-    };
-    assert!(wait_for(&mut reader, "hello"));
+    let mut events = Events::open(server.port);
     let page = site.path().join("content/themas/participatie.md");
     std::fs::write(&page, "---\ntitle: Participatie\n---\nBewerkte tekst.\n").unwrap();
-    assert!(
-        wait_for(&mut reader, "reload"),
-        "no reload event after a change"
-    );
+    assert!(events.wait_for("reload"), "no reload event after a change");
     assert!(
         get(server.port, "/themas/participatie/")
             .1
@@ -236,7 +209,7 @@ fn a_change_sends_reload_and_a_broken_change_keeps_the_last_good_site() {
     )
     .unwrap();
     assert!(
-        wait_for(&mut reader, "problems"),
+        events.wait_for("problems"),
         "no problems event after a broken change"
     );
     let (status, body) = get(server.port, "/themas/participatie/");

@@ -13,7 +13,7 @@
 
 use crate::Compiled;
 use crate::content;
-use crate::output::{Output, OutputFile, Sink};
+use crate::output::{Output, OutputFile};
 use crate::search::{self, SearchModel, export::Export};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -46,7 +46,7 @@ pub fn plan(ws: &Compiled, root: &Path, paths: &BTreeSet<PathBuf>) -> Plan {
             .flatten();
         match node {
             Some(i) => bodies.push((p.clone(), i)),
-            None if ws.theme_dirs.iter().any(|d| p.starts_with(d)) => theme = true,
+            None if ws.theme.dirs.iter().any(|d| p.starts_with(d)) => theme = true,
             None => return Plan::Full,
         }
     }
@@ -88,7 +88,6 @@ pub fn apply_bodies(
 /// search files of `current`. `None` when the theme has a problem (a full build reports it).
 pub fn apply_theme(ws: &mut Compiled, root: &Path, current: &Output) -> Option<Output> {
     ws.theme = crate::render::load_theme(root, &ws.site.config).ok()?;
-    ws.theme_dirs = ws.theme.dirs.clone();
     let mut out = Output::default();
     for (path, data) in current.files.range("search/".to_string()..) {
         if !path.starts_with("search/") {
@@ -97,11 +96,8 @@ pub fn apply_theme(ws: &mut Compiled, root: &Path, current: &Output) -> Option<O
         out.files.insert(path.clone(), data.clone());
     }
     let out = std::sync::Mutex::new(out);
-    let mut diags = crate::render::render_site(&ws.site, &ws.bodies, &ws.theme, &out);
-    match crate::render::render_search_page(&ws.site, &ws.bodies, &ws.theme, &ws.search_client) {
-        Ok(page) => page.into_iter().for_each(|f| out.add(f)),
-        Err(d) => diags.extend(d),
-    }
+    let diags =
+        crate::render::render_site(&ws.site, &ws.bodies, &ws.theme, &ws.search_client, &out);
     let out = out.into_inner().unwrap_or_else(|e| e.into_inner());
     (!diags.has_errors() && out.collisions.is_empty()).then_some(out)
 }
@@ -116,7 +112,7 @@ pub struct SearchDone {
 /// A thread that builds search indexes: it takes the newest job, skipping ones overtaken while
 /// it was busy, and hands each result to `done`.
 pub struct SearchJobs {
-    jobs: Sender<(u64, search::index::SearchInput, Vec<String>)>,
+    jobs: Sender<Job>,
 }
 
 impl SearchJobs {
@@ -134,6 +130,7 @@ impl SearchJobs {
     }
 }
 
+/// A generation, the texts to index and the site's collections.
 type Job = (u64, search::index::SearchInput, Vec<String>);
 
 fn run_jobs<M>(rx: Receiver<Job>, done: Sender<M>, wrap: fn(SearchDone) -> M) {
@@ -162,10 +159,10 @@ fn run_jobs<M>(rx: Receiver<Job>, done: Sender<M>, wrap: fn(SearchDone) -> M) {
 /// Put a new search export into the served site: the old search files go, the new ones and the
 /// search page (which says where the parts begin) come in.
 pub fn apply_search(ws: &mut Compiled, done: SearchDone, out: &mut Output) -> Option<SearchModel> {
-    ws.search_client = done.export.client;
     let page =
-        crate::render::render_search_page(&ws.site, &ws.bodies, &ws.theme, &ws.search_client)
+        crate::render::render_search_page(&ws.site, &ws.bodies, &ws.theme, &done.export.client)
             .ok()?;
+    ws.search_client = done.export.client;
     out.files.retain(|path, _| !path.starts_with("search/"));
     for f in done.export.files.into_iter().chain(page) {
         out.files.insert(f.path, f.data);
