@@ -327,7 +327,7 @@ fn run_new(root: &std::path::Path, collection: &str, slug: &str) -> Result<()> {
             crate::error::suggestion(collection, config.collections.keys().map(String::as_str))
         )));
     };
-    if !content::is_valid_slug(slug) {
+    if !crate::text::is_valid_slug(slug) {
         return Err(Error::Usage(format!(
             "`{slug}` is not a valid slug: use a-z, 0-9 and `-`"
         )));

@@ -40,6 +40,34 @@ pub struct Config {
     /// Views computed from the content: the quadrant map.
     #[serde(default)]
     pub views: ViewsConfig,
+    /// The site's own words over the theme's string tables (`search.button = "Zoek"`).
+    #[serde(default)]
+    pub strings: toml::Table,
+    /// The text and links at the bottom of every page.
+    #[serde(default)]
+    pub footer: FooterConfig,
+    /// The text of site.toml, for the lines of later diagnostics.
+    #[serde(skip)]
+    source: std::sync::Arc<str>,
+}
+
+/// `[footer]`: a paragraph and a list of links shown at the bottom of every page.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FooterConfig {
+    /// A paragraph of Markdown (emphasis, links; raw HTML is shown as text).
+    #[serde(default)]
+    pub text: String,
+    #[serde(default)]
+    pub links: Vec<FooterLink>,
+}
+
+/// A footer link: to a page by its file (`@/over.md`), to a site path (`/atom.xml`) or to a URL.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FooterLink {
+    pub title: String,
+    pub to: String,
 }
 
 fn default_language() -> String {
@@ -70,9 +98,12 @@ pub struct CollectionConfig {
     /// Accept front-matter keys that are not declared fields.
     #[serde(default)]
     pub allow_unknown_fields: bool,
-    /// When set, a page `<collection>/alles/` with this title shows every page of the collection
-    /// in full, to print as one handout.
+    /// When set, a page `<collection>/<url.handout>/` with this title shows every page of the
+    /// collection in full, to print as one handout.
     pub handout: Option<String>,
+    /// One page of the collection, as messages and labels name it (`les` for `lessen`);
+    /// default: "page".
+    pub singular: Option<String>,
     /// In declaration order, which is the order pages show them in.
     #[serde(default)]
     pub fields: IndexMap<String, FieldSpec>,
@@ -254,6 +285,8 @@ impl Config {
                 e.message().trim().to_string(),
             ))
         })?;
+        let mut config = config;
+        config.source = std::sync::Arc::from(text);
         let problems = config.check(text);
         problems.into_result()?;
         Ok(config)
@@ -270,7 +303,7 @@ impl Config {
         }
         let names: Vec<&str> = self.collections.keys().map(String::as_str).collect();
         for (name, coll) in &self.collections {
-            if !crate::content::is_valid_slug(name) || name == "data" {
+            if !crate::text::is_valid_slug(name) || name == "data" {
                 err(
                     &format!("collections.{name}"),
                     format!(
@@ -507,7 +540,7 @@ impl Config {
             );
         }
         if let Some(o) = &q.overlay
-            && crate::content::check_site_path(&o.data).is_err()
+            && crate::text::check_site_path(&o.data).is_err()
         {
             err(
                 "data",
@@ -565,6 +598,24 @@ impl Config {
         format!("{}{}", self.base_path(), path.trim_start_matches('/'))
     }
 
+    /// The line of a top-level key of site.toml (or of the table of that name), 0 when absent.
+    pub fn line_of(&self, key: &str) -> usize {
+        top_level_line(&self.source, key)
+    }
+
+    /// The line of `key = …` inside `[table]` of site.toml.
+    pub fn line_in_table(&self, table: &str, key: &str) -> usize {
+        key_line_in_table(&self.source, table, key)
+    }
+
+    /// A collection's page as messages name it: its `singular`, else "page".
+    pub fn singular(&self, collection: &str) -> String {
+        self.collections
+            .get(collection)
+            .and_then(|c| c.singular.clone())
+            .unwrap_or_else(|| "page".into())
+    }
+
     pub fn output_path(&self, root: &Path) -> PathBuf {
         root.join(&self.output_dir)
     }
@@ -572,6 +623,28 @@ impl Config {
     pub fn theme_dir(&self, root: &Path) -> PathBuf {
         root.join("themes").join(&self.theme)
     }
+}
+
+/// The line of the top-level `key = …` (before the first table) or of the table `[key]`.
+fn top_level_line(text: &str, key: &str) -> usize {
+    let mut top = true;
+    for (i, line) in text.lines().enumerate() {
+        let l = line.trim();
+        if l.starts_with('[') {
+            top = false;
+            if l.trim_matches(['[', ']']).trim() == key {
+                return i + 1;
+            }
+            continue;
+        }
+        if top
+            && let Some(rest) = l.strip_prefix(key)
+            && rest.trim_start().starts_with('=')
+        {
+            return i + 1;
+        }
+    }
+    0
 }
 
 /// The line of `key = …` inside the TOML table `table` (or one of its sub-tables), else of the

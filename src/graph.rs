@@ -407,7 +407,7 @@ fn resolve_relations(config: &Config, nodes: &mut [Node], index: &Index, diags: 
                             .collect();
                         diags.push(at(format!(
                             "unknown {} `{}` in `{name}`{}",
-                            singular(&spec.to),
+                            config.singular(&spec.to),
                             r.to,
                             suggestion(&r.to, candidates)
                         )));
@@ -435,21 +435,6 @@ fn resolve_relations(config: &Config, nodes: &mut [Node], index: &Index, diags: 
         }
         nodes[i].relations = resolved;
     }
-}
-
-/// A collection name used as a noun in messages: `kwadranten` → `kwadrant`, `lessen` → `les`.
-fn singular(collection: &str) -> String {
-    for (plural, one) in [
-        ("kwadranten", "kwadrant"),
-        ("lessen", "les"),
-        ("themas", "thema"),
-        ("rollen", "rol"),
-    ] {
-        if collection == plural {
-            return one.into();
-        }
-    }
-    format!("page of `{collection}`")
 }
 
 /// Sort each collection as configured and link each member to its neighbours.

@@ -10,12 +10,14 @@ pub mod config;
 pub mod content;
 pub mod error;
 pub mod graph;
+pub mod i18n;
 pub mod markdown;
 pub mod output;
 pub mod render;
 pub mod search;
 pub mod serve;
 pub mod text;
+pub mod theme;
 pub mod views;
 
 use error::{Diagnostic, Diagnostics, Error, Result};
@@ -108,13 +110,23 @@ fn compile_into(opts: &BuildOptions, sink: &dyn output::Sink) -> Result<Compiled
         config::Config::parse(&text)?;
     }
     watch.lap("config");
+    // The theme is independent of the content; its strings are needed from the Markdown on.
+    let theme = render::load_theme(&opts.root, &config);
+    watch.lap("theme");
     let (content, mut diags) = content::load(&opts.root, &config);
     watch.lap("load");
     let (mut site, d) = graph::build(config, content, opts.drafts);
     diags.extend(d);
     watch.lap("graph");
+    let theme = match theme {
+        Ok(t) => t,
+        Err(d) => {
+            diags.extend(d);
+            return Err(Error::Content(diags.sorted()));
+        }
+    };
     let data_dir = opts.root.join(content::CONTENT_DIR).join(content::DATA_DIR);
-    let (mut bodies, d) = markdown::render_all(&site, &data_dir);
+    let (mut bodies, d) = markdown::render_all(&site, &data_dir, &theme.strings);
     diags.extend(d);
     if !opts.incremental {
         for node in &mut site.nodes {
@@ -122,22 +134,15 @@ fn compile_into(opts: &BuildOptions, sink: &dyn output::Sink) -> Result<Compiled
         }
     }
     watch.lap("markdown");
-    let theme = match render::load_theme(&opts.root, &site.config) {
-        Ok(t) => Some(t),
-        Err(d) => {
-            diags.extend(d);
-            None
-        }
-    };
     if diags.has_errors() {
         return Err(Error::Content(diags.sorted()));
     }
-    let theme = theme.expect("theme loaded when there are no errors");
     let cache = opts
         .cache_index
         .then(|| opts.root.join(CACHE_DIR).join("search"));
     // The index works on a copy of the texts; a one-off build frees the originals first.
-    let input = search::index::prepare(&site, &bodies);
+    let input =
+        search::index::prepare(&site, &bodies, theme.strings.get("search.collection_facet"));
     if !opts.incremental {
         for body in &mut bodies {
             body.text = String::new();

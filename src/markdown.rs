@@ -4,6 +4,7 @@
 
 use crate::error::{Diagnostic, Diagnostics, line_col};
 use crate::graph::{Node, Site, markdown_options};
+use crate::i18n::Strings;
 use crate::text::escape_html;
 use crate::views;
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, LinkType, Parser, Tag, TagEnd};
@@ -14,12 +15,28 @@ use std::path::Path;
 #[derive(Debug, Default, Clone)]
 pub struct Rendered {
     pub html: String,
+    /// The charts of the body, each at a byte offset of `html`, for the render stage to draw.
+    pub charts: Vec<ChartSlot>,
     pub text: String,
     pub word_count: usize,
     /// The body cut at every `h2` and `h3`: the part before the first heading, then one section a
     /// heading. Search hits link to the section they sit in.
     pub sections: Vec<Section>,
 }
+
+/// A chart block, read, and where it goes in the page's HTML.
+#[derive(Debug, Clone)]
+pub struct ChartSlot {
+    /// Byte offset in [`Rendered::html`].
+    pub at: usize,
+    /// The line of the block in the page's file.
+    pub line: usize,
+    pub chart: views::chart::Chart,
+}
+
+/// Stands in the HTML for a chart until the HTML is complete. pulldown-cmark replaces every NUL
+/// of the input, so no text of a page can hold it.
+const CHART_MARK: &str = "\u{0}chart\u{0}\n";
 
 /// A stretch of a page body under one heading.
 #[derive(Debug, Default, Clone)]
@@ -39,12 +56,13 @@ impl Rendered {
     }
 }
 
-/// Render every page body. `data_dir` is where chart data files live (`content/data`).
-pub fn render_all(site: &Site, data_dir: &Path) -> (Vec<Rendered>, Diagnostics) {
+/// Render every page body. `data_dir` is where chart data files live (`content/data`); `strings`
+/// give the words the HTML holds (the note on an external link).
+pub fn render_all(site: &Site, data_dir: &Path, strings: &Strings) -> (Vec<Rendered>, Diagnostics) {
     let results: Vec<(Rendered, Diagnostics)> = site
         .nodes
         .par_iter()
-        .map(|node| render_page(node, site, data_dir))
+        .map(|node| render_page(node, site, data_dir, strings))
         .collect();
     let mut diags = Diagnostics::default();
     let mut out = Vec::with_capacity(results.len());
@@ -56,8 +74,13 @@ pub fn render_all(site: &Site, data_dir: &Path) -> (Vec<Rendered>, Diagnostics) 
 }
 
 /// Render the body of node `i` alone (after [`crate::graph::replace_body`]).
-pub fn render_one(site: &Site, i: usize, data_dir: &Path) -> (Rendered, Diagnostics) {
-    render_page(&site.nodes[i], site, data_dir)
+pub fn render_one(
+    site: &Site,
+    i: usize,
+    data_dir: &Path,
+    strings: &Strings,
+) -> (Rendered, Diagnostics) {
+    render_page(&site.nodes[i], site, data_dir, strings)
 }
 
 /// Schemes a link may use; anything else (`javascript:`, `data:`, …) is dropped.
@@ -84,6 +107,8 @@ struct PageRenderer<'a> {
     site: &'a Site,
     data_dir: &'a Path,
     diags: Diagnostics,
+    /// The charts read so far, with their lines, in the order of their marks.
+    charts: Vec<(usize, views::chart::Chart)>,
     text: String,
     sections: Vec<Section>,
 }
@@ -144,11 +169,21 @@ impl PageRenderer<'_> {
     }
 }
 
-fn render_page(node: &Node, site: &Site, data_dir: &Path) -> (Rendered, Diagnostics) {
+fn render_page(
+    node: &Node,
+    site: &Site,
+    data_dir: &Path,
+    strings: &Strings,
+) -> (Rendered, Diagnostics) {
+    let external_note = format!(
+        "<span class=\"visually-hidden\"> {}</span></a>",
+        escape_html(strings.get("page.external_link"))
+    );
     let mut r = PageRenderer {
         node,
         site,
         data_dir,
+        charts: Vec::new(),
         diags: Diagnostics::default(),
         text: String::new(),
         sections: vec![Section::default()],
@@ -193,8 +228,11 @@ fn render_page(node: &Node, site: &Site, data_dir: &Path) -> (Rendered, Diagnost
                 }
                 Event::End(TagEnd::CodeBlock) => {
                     let (spec, offset) = chart.take().unwrap_or_default();
-                    match views::chart::render(&spec, r.data_dir) {
-                        Ok(html) => events.push(Event::Html(CowStr::from(html))),
+                    match views::chart::read(&spec, r.data_dir) {
+                        Ok(c) => {
+                            r.charts.push((r.line_of(offset).0, c));
+                            events.push(Event::Html(CowStr::from(CHART_MARK)));
+                        }
                         Err(msg) => r.error(offset, format!("chart: {msg}")),
                     }
                     continue;
@@ -274,11 +312,11 @@ fn render_page(node: &Node, site: &Site, data_dir: &Path) -> (Rendered, Diagnost
             Event::End(TagEnd::Link) => {
                 let (external, _) = link_stack.pop().unwrap_or_default();
                 let close = if external {
-                    "<span class=\"visually-hidden\"> (externe link)</span></a>"
+                    CowStr::from(external_note.clone())
                 } else {
-                    "</a>"
+                    CowStr::from("</a>")
                 };
-                events.push(Event::InlineHtml(CowStr::from(close)));
+                events.push(Event::InlineHtml(close));
             }
             Event::Text(t) if link_stack.last().is_some_and(|l| l.1) => {
                 let _ = t; // the bare wiki link's slug, replaced by the title above
@@ -317,17 +355,54 @@ fn render_page(node: &Node, site: &Site, data_dir: &Path) -> (Rendered, Diagnost
     }
     let mut html = String::with_capacity(node.page.body.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    let (html, charts) = cut_chart_slots(html, std::mem::take(&mut r.charts));
     let word_count = r.text.split_whitespace().count();
     r.start_section(None, String::new());
     let mut sections = r.sections;
     sections.pop(); // the marker pushed above only closed the last section
     let rendered = Rendered {
         html,
+        charts,
         text: r.text,
         word_count,
         sections,
     };
     (rendered, r.diags)
+}
+
+/// A short text of site.toml (the footer) as HTML: Markdown for emphasis and links, raw HTML
+/// shown as text.
+pub fn snippet_html(text: &str) -> String {
+    let events = Parser::new(text).map(|e| match e {
+        Event::Html(h) | Event::InlineHtml(h) => Event::Text(h),
+        other => other,
+    });
+    let mut html = String::new();
+    pulldown_cmark::html::push_html(&mut html, events);
+    html
+}
+
+/// Take the chart marks out of `html`, and give each chart the offset its mark had.
+fn cut_chart_slots(
+    html: String,
+    charts: Vec<(usize, views::chart::Chart)>,
+) -> (String, Vec<ChartSlot>) {
+    if charts.is_empty() {
+        return (html, Vec::new());
+    }
+    let mut out = String::with_capacity(html.len());
+    let mut slots = Vec::with_capacity(charts.len());
+    let mut pieces = html.split(CHART_MARK);
+    out.push_str(pieces.next().unwrap_or_default());
+    for ((line, chart), piece) in charts.into_iter().zip(pieces) {
+        slots.push(ChartSlot {
+            at: out.len(),
+            line,
+            chart,
+        });
+        out.push_str(piece);
+    }
+    (out, slots)
 }
 
 /// The title of the page a resolved link path points to.

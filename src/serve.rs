@@ -31,6 +31,8 @@ pub struct State {
     search: RwLock<Option<(crate::search::SearchModel, crate::config::Config)>>,
     /// The problems of the last build, when it failed.
     problems: RwLock<Option<String>>,
+    /// The words over the problems, in the site's language (from the last good build).
+    headline: RwLock<String>,
     /// Bumped on every build and every new search index; open pages wait on it.
     generation: Mutex<Generation>,
     changed: Condvar,
@@ -51,6 +53,9 @@ impl State {
             site: RwLock::new(None),
             search: RwLock::new(None),
             problems: RwLock::new(None),
+            headline: RwLock::new(
+                "The site could not be rebuilt; you are seeing the last good version.".into(),
+            ),
             generation: Mutex::new(Generation::default()),
             changed: Condvar::new(),
         }
@@ -167,6 +172,8 @@ fn rebuild(opts: &BuildOptions, state: &State) -> Option<Compiled> {
                 eprintln!("{w}");
             }
             let summary = crate::cli::summary(&compiled, start);
+            *state.headline.write().unwrap_or_else(|e| e.into_inner()) =
+                compiled.theme.strings.get("serve.failed").to_string();
             let model = std::mem::take(&mut compiled.search);
             state.set_search(model, compiled.site.config.clone());
             state.publish(Ok(std::mem::take(&mut compiled.output)));
@@ -547,8 +554,16 @@ fn answer(path: &str, state: &State) -> Answer {
             .read()
             .unwrap_or_else(|e| e.into_inner())
             .clone();
-        let json =
-            serde_json::json!({ "generation": state.generation().build, "problems": problems });
+        let headline = state
+            .headline
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone();
+        let json = serde_json::json!({
+            "generation": state.generation().build,
+            "problems": problems,
+            "headline": headline,
+        });
         return (200, "application/json", json.to_string().into_bytes(), None);
     }
     let site = state.site.read().unwrap_or_else(|e| e.into_inner());

@@ -1,4 +1,5 @@
-//! Small text helpers shared by several stages: slugs and diacritic folding.
+//! Small text helpers shared by every stage: slugs, diacritic folding, escaping, and the checks
+//! of slugs and site paths.
 
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
@@ -62,9 +63,57 @@ pub fn escape_html(text: &str) -> String {
     out
 }
 
+/// A slug: 1–120 characters of a-z, 0-9, `-` and `_`, not starting with `-` or `_`.
+pub fn is_valid_slug(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 120
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
+        && !s.starts_with(['-', '_'])
+}
+
+const WINDOWS_RESERVED: &[&str] = &[
+    "con", "prn", "aux", "nul", "com1", "com2", "com3", "com4", "com5", "com6", "com7", "com8",
+    "com9", "lpt1", "lpt2", "lpt3", "lpt4", "lpt5", "lpt6", "lpt7", "lpt8", "lpt9",
+];
+
+/// A relative site path that stays inside the output folder and that every file system can hold.
+pub fn check_site_path(path: &str) -> Result<(), String> {
+    if path.starts_with('/') || path.starts_with('\\') || path.contains(':') {
+        return Err("absolute paths are not allowed; write a path relative to the site".into());
+    }
+    for seg in path.split(['/', '\\']) {
+        if seg == ".." || seg == "." {
+            return Err("the path would leave the output folder (`..` or `.` segments)".into());
+        }
+        if seg
+            .chars()
+            .any(|c| c.is_control() || "<>:\"|?*".contains(c))
+        {
+            return Err(format!(
+                "`{seg}` contains a character that Windows cannot hold in a name (<>:\"|?* or a control character)"
+            ));
+        }
+        let stem = seg.split('.').next().unwrap_or(seg).to_ascii_lowercase();
+        if WINDOWS_RESERVED.contains(&stem.as_str()) || seg.ends_with('.') || seg.ends_with(' ') {
+            return Err(format!("`{seg}` is a name Windows cannot hold"));
+        }
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn site_paths_cannot_escape_or_break_windows() {
+        assert!(check_site_path("oud/pad/").is_ok());
+        assert!(check_site_path("../../etc").is_err());
+        assert!(check_site_path("/etc/passwd").is_err());
+        assert!(check_site_path("a/con/b").is_err());
+        assert!(check_site_path("a?b").is_err());
+    }
 
     #[test]
     fn dutch_headings_become_readable_ids() {

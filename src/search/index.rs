@@ -45,6 +45,9 @@ pub fn build(site: &Site, bodies: &[Rendered], dir: Option<&Path>) -> Result<Sea
     build_timed(site, bodies, dir, &mut Vec::new())
 }
 
+/// The label of the facet that filters by collection, when the caller gives none.
+const COLLECTION_FACET: &str = "collection";
+
 /// [`build`], recording the time of each step (for `build --verbose` and the benchmarks).
 pub fn build_timed(
     site: &Site,
@@ -52,7 +55,7 @@ pub fn build_timed(
     dir: Option<&Path>,
     laps: &mut Vec<(&'static str, std::time::Duration)>,
 ) -> Result<SearchModel, String> {
-    build_prepared(prepare(site, bodies), dir, laps)
+    build_prepared(prepare(site, bodies, COLLECTION_FACET), dir, laps)
 }
 
 /// What the index is built from, taken out of the site so that it can be built on another
@@ -62,14 +65,15 @@ pub struct SearchInput {
     facets: Facets,
 }
 
-/// The searchable pages of a site and their facets.
-pub fn prepare(site: &Site, bodies: &[Rendered]) -> SearchInput {
+/// The searchable pages of a site and their facets; `collection_label` names the facet of the
+/// collections (the theme's string `search.collection_facet`).
+pub fn prepare(site: &Site, bodies: &[Rendered], collection_label: &str) -> SearchInput {
     let ids: Vec<usize> = (0..site.nodes.len())
         .filter(|&i| searchable(site, bodies, i))
         .collect();
     SearchInput {
         pages: ids.iter().map(|&i| page_doc(site, bodies, i)).collect(),
-        facets: facets(site, &ids),
+        facets: facets(site, &ids, collection_label),
     }
 }
 
@@ -440,9 +444,10 @@ fn read_impacts(
 /// Facet fields (name, label), their values, and each page's values.
 type Facets = (Vec<(String, String)>, Vec<FacetValue>, Vec<Vec<u32>>);
 
-fn facets(site: &Site, ids: &[usize]) -> Facets {
+fn facets(site: &Site, ids: &[usize], collection_label: &str) -> Facets {
     let config = &site.config;
-    let mut fields: Vec<(String, String)> = vec![("collection".into(), "Soort".into())];
+    let mut fields: Vec<(String, String)> =
+        vec![("collection".into(), collection_label.to_string())];
     for cc in config.collections.values() {
         for (name, spec) in &cc.relations {
             if !fields.iter().any(|(f, _)| f == name) {

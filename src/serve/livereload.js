@@ -2,7 +2,7 @@
 const events = new EventSource("/_kennisbank/events");
 let banner = null;
 
-function showProblems(text) {
+function showProblems(headline, text) {
   if (!banner) {
     banner = document.createElement("div");
     banner.setAttribute("role", "alert");
@@ -12,13 +12,13 @@ function showProblems(text) {
       "background:#5c0011;color:#fff;font:14px/1.4 monospace;padding:1rem;white-space:pre-wrap";
     document.body.append(banner);
   }
-  banner.textContent = "De site kon niet opnieuw worden gebouwd; je ziet de laatste goede versie.\n\n" + text;
+  banner.textContent = headline + "\n\n" + text;
 }
 
 async function checkProblems() {
   const res = await fetch("/_kennisbank/status", { cache: "no-store" });
   const status = await res.json();
-  if (status.problems) showProblems(status.problems);
+  if (status.problems) showProblems(status.headline, status.problems);
 }
 
 events.addEventListener("reload", () => location.reload());

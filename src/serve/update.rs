@@ -44,9 +44,11 @@ pub fn plan(ws: &Compiled, root: &Path, paths: &BTreeSet<PathBuf>) -> Plan {
                 ws.site.nodes.iter().position(|n| n.page.file == rel)
             })
             .flatten();
+        // A string table reaches the page bodies too (the note on external links).
+        let is_strings = p.components().any(|c| c.as_os_str() == "i18n");
         match node {
             Some(i) => bodies.push((p.clone(), i)),
-            None if ws.theme.dirs.iter().any(|d| p.starts_with(d)) => theme = true,
+            None if !is_strings && ws.theme.dirs.iter().any(|d| p.starts_with(d)) => theme = true,
             None => return Plan::Full,
         }
     }
@@ -71,7 +73,7 @@ pub fn apply_bodies(
         if diags.has_errors() || !crate::graph::replace_body(&mut ws.site, *i, page?) {
             return None;
         }
-        let (body, diags) = crate::markdown::render_one(&ws.site, *i, &data_dir);
+        let (body, diags) = crate::markdown::render_one(&ws.site, *i, &data_dir, &ws.theme.strings);
         if diags.has_errors() {
             return None;
         }
@@ -124,7 +126,11 @@ impl SearchJobs {
 
     /// Queue a rebuild of the search index of `ws` as generation `generation`.
     pub fn submit(&self, ws: &Compiled, generation: u64) {
-        let input = search::index::prepare(&ws.site, &ws.bodies);
+        let input = search::index::prepare(
+            &ws.site,
+            &ws.bodies,
+            ws.theme.strings.get("search.collection_facet"),
+        );
         let collections = ws.site.config.collections.keys().cloned().collect();
         let _ = self.jobs.send((generation, input, collections));
     }

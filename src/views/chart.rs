@@ -5,8 +5,8 @@
 //! Series are told apart by pattern as well as colour, and every bar carries its value as text,
 //! so the chart reads without colour vision and in print.
 
-use crate::text::escape_html;
-use std::fmt::Write as _;
+use crate::i18n::Strings;
+use serde::Serialize;
 use std::path::Path;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -106,7 +106,7 @@ pub fn parse_spec(text: &str) -> Result<Spec, String> {
 
 /// Read the CSV named by the spec, keeping the requested columns.
 pub fn load_table(spec: &Spec, data_dir: &Path) -> Result<Table, String> {
-    if crate::content::check_site_path(&spec.data).is_err() {
+    if crate::text::check_site_path(&spec.data).is_err() {
         return Err(format!(
             "data file `{}` must be a path inside content/data/",
             spec.data
@@ -194,11 +194,19 @@ pub fn load_table(spec: &Spec, data_dir: &Path) -> Result<Table, String> {
     })
 }
 
-/// Render a chart block to HTML, or say what is wrong with it.
-pub fn render(block: &str, data_dir: &Path) -> Result<String, String> {
+/// A chart block read: its spec and its data. The Markdown stage leaves it in a slot of the
+/// page body; the render stage draws it with the theme's `partials/chart.html`.
+#[derive(Debug, Clone)]
+pub struct Chart {
+    pub spec: Spec,
+    pub table: Table,
+}
+
+/// Read a chart block and its data file, or say what is wrong with them.
+pub fn read(block: &str, data_dir: &Path) -> Result<Chart, String> {
     let spec = parse_spec(block)?;
     let table = load_table(&spec, data_dir)?;
-    Ok(render_figure(&spec, &table))
+    Ok(Chart { spec, table })
 }
 
 /// The chart is drawn twice: wide for screens and print, narrow for phones (CSS shows one),
@@ -212,14 +220,6 @@ const ROW_GAP: f64 = 16.0;
 const PLOT_LEFT: f64 = 8.0;
 const PLOT_RIGHT: f64 = 72.0;
 const MAX_SERIES_STYLES: usize = 4;
-
-fn fmt_num(v: f64) -> String {
-    if (v - v.round()).abs() < 1e-9 {
-        format!("{}", v.round() as i64)
-    } else {
-        format!("{v:.1}").replace('.', ",")
-    }
-}
 
 /// A round upper bound for the axis: 100 for percentages, else 1, 2 or 5 × 10ⁿ above the maximum.
 fn axis_max(max: f64, unit: &str) -> f64 {
@@ -266,69 +266,261 @@ fn chart_id(spec: &Spec) -> String {
     format!("chart-{}", slug.chars().take(48).collect::<String>())
 }
 
-pub fn render_figure(spec: &Spec, table: &Table) -> String {
+/// A coordinate as the SVG gets it: one decimal.
+fn c(v: f64) -> String {
+    format!("{v:.1}")
+}
+
+/// Everything `partials/chart.html` draws: the figure, its two drawings and its table.
+#[derive(Debug, Serialize)]
+pub struct ChartView {
+    pub id: String,
+    pub title: String,
+    pub source: String,
+    /// The string key of the chart's kind (`chart.bar`), for its description.
+    pub kind: &'static str,
+    pub row_count: usize,
+    pub drawings: Vec<Drawing>,
+    pub table: TableView,
+}
+
+/// One SVG drawing of the chart.
+#[derive(Debug, Serialize)]
+pub struct Drawing {
+    /// The id prefix of its definitions (fill patterns) and title.
+    pub id: String,
+    pub class: &'static str,
+    pub width: String,
+    pub height: String,
+    pub grid: Vec<GridLine>,
+    pub legend: Vec<LegendItem>,
+    pub rows: Vec<RowView>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct GridLine {
+    pub x: String,
+    pub y1: String,
+    pub y2: String,
+    pub label_y: String,
+    pub anchor: &'static str,
+    pub label: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct LegendItem {
+    pub style: usize,
+    pub x: String,
+    pub y: String,
+    pub text_x: String,
+    pub text_y: String,
+    pub name: String,
+}
+
+/// The label lines and bars of one row of the table.
+#[derive(Debug, Serialize)]
+pub struct RowView {
+    pub labels: Vec<TextAt>,
+    pub bars: Vec<BarView>,
+    /// The total after a stacked bar.
+    pub total: Option<TextAt>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct TextAt {
+    pub x: String,
+    pub y: String,
+    pub text: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct BarView {
+    pub style: usize,
+    pub x: String,
+    pub y: String,
+    pub width: String,
+    pub height: String,
+    /// The bar's tooltip: series and value.
+    pub title: String,
+    /// Its value as text beside the bar (or inside a wide enough stacked segment).
+    pub value: Option<TextAt>,
+    pub inside: bool,
+}
+
+#[derive(Debug, Serialize)]
+pub struct TableView {
+    /// The caption's unit, `(%)`, or empty.
+    pub unit: String,
+    pub label_header: String,
+    pub series: Vec<String>,
+    pub rows: Vec<(String, Vec<String>)>,
+}
+
+/// The layout of a chart in the site's language (decimal mark, the text of a missing figure).
+pub fn layout(chart: &Chart, strings: &Strings) -> ChartView {
+    let (spec, table) = (&chart.spec, &chart.table);
     let id = chart_id(spec);
-    let svg = render_svg(spec, table, &id, WIDE, "chart-svg chart-svg-wide")
-        + &render_svg(
+    let drawings = vec![
+        drawing(spec, table, &id, WIDE, "chart-svg chart-svg-wide", strings),
+        drawing(
             spec,
             table,
             &format!("{id}-n"),
             NARROW,
             "chart-svg chart-svg-narrow",
-        );
-    let mut html = String::new();
-    let _ = write!(
-        html,
-        "<figure class=\"chart\" id=\"{id}\">\n<figcaption><span class=\"chart-title\">{}</span>",
-        escape_html(&spec.title)
-    );
-    if !spec.source.is_empty() {
-        let _ = write!(
-            html,
-            " <span class=\"chart-source\">Bron: {}</span>",
-            escape_html(&spec.source)
-        );
+            strings,
+        ),
+    ];
+    ChartView {
+        id,
+        title: spec.title.clone(),
+        source: spec.source.clone(),
+        kind: match spec.kind {
+            Kind::Bar => "chart.bar",
+            Kind::GroupedBar => "chart.grouped_bar",
+            Kind::StackedBar => "chart.stacked_bar",
+        },
+        row_count: table.rows.len(),
+        drawings,
+        table: table_view(spec, table, strings),
     }
-    html.push_str("</figcaption>\n");
-    html.push_str(&svg);
-    html.push_str(&render_table(spec, table));
-    html.push_str("</figure>\n");
-    html
 }
 
-fn render_table(spec: &Spec, table: &Table) -> String {
-    let unit = if spec.unit.is_empty() {
-        String::new()
-    } else {
-        format!(" ({})", spec.unit)
-    };
-    let mut t = String::from(
-        "<details class=\"chart-data\" open>\n<summary>De cijfers als tabel</summary>\n<div class=\"table-wrap\"><table>\n",
-    );
-    let _ = write!(
-        t,
-        "<caption>{}{}</caption>\n<thead><tr><th scope=\"col\">{}</th>",
-        escape_html(&spec.title),
-        escape_html(&unit),
-        escape_html(&table.label_header)
-    );
-    for s in &table.series {
-        let _ = write!(t, "<th scope=\"col\">{}</th>", escape_html(s));
+fn table_view(spec: &Spec, table: &Table, strings: &Strings) -> TableView {
+    TableView {
+        unit: if spec.unit.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", spec.unit)
+        },
+        label_header: table.label_header.clone(),
+        series: table.series.clone(),
+        rows: table
+            .rows
+            .iter()
+            .map(|(label, values)| {
+                let cells = values
+                    .iter()
+                    .map(|v| v.map_or_else(|| "–".into(), |v| strings.number(v)))
+                    .collect();
+                (label.clone(), cells)
+            })
+            .collect(),
     }
-    t.push_str("</tr></thead>\n<tbody>\n");
-    for (label, values) in &table.rows {
-        let _ = write!(t, "<tr><th scope=\"row\">{}</th>", escape_html(label));
-        for v in values {
-            let cell = v.map(fmt_num).unwrap_or_else(|| "–".into());
-            let _ = write!(t, "<td>{cell}</td>");
+}
+
+/// The sizes every row of one drawing shares.
+struct Frame<'a> {
+    spec: &'a Spec,
+    table: &'a Table,
+    strings: &'a Strings,
+    top: f64,
+    plot_w: f64,
+    series_count: usize,
+}
+
+impl Frame<'_> {
+    fn scale(&self, v: f64) -> f64 {
+        (v.max(0.0) / self.top) * self.plot_w
+    }
+
+    fn shown(&self, v: f64) -> String {
+        format!("{}{}", self.strings.number(v), self.spec.unit)
+    }
+
+    /// The bars of one row, from `y`; returns them and the `y` below them.
+    fn bars(&self, values: &[Option<f64>], mut y: f64) -> (Vec<BarView>, Option<TextAt>, f64) {
+        let mut bars = Vec::new();
+        if self.spec.kind == Kind::StackedBar {
+            let mut x = PLOT_LEFT;
+            for (s, v) in values.iter().enumerate() {
+                let Some(v) = *v else { continue };
+                let w = self.scale(v);
+                bars.push(BarView {
+                    style: s % MAX_SERIES_STYLES,
+                    x: c(x),
+                    y: c(y),
+                    width: c(w),
+                    height: BAR.to_string(),
+                    title: format!("{}: {}", self.table.series[s], self.shown(v)),
+                    value: (w >= 30.0).then(|| TextAt {
+                        x: c(x + w / 2.0),
+                        y: c(y + BAR - 6.0),
+                        text: self.strings.number(v),
+                    }),
+                    inside: true,
+                });
+                x += w;
+            }
+            let total: f64 = values.iter().flatten().sum();
+            let total = TextAt {
+                x: c(x + 6.0),
+                y: c(y + BAR - 6.0),
+                text: self.shown(total),
+            };
+            return (bars, Some(total), y + BAR + ROW_GAP);
         }
-        t.push_str("</tr>\n");
+        for (s, v) in values.iter().take(self.series_count).enumerate() {
+            let w = v.map(|v| self.scale(v)).unwrap_or(0.0);
+            let shown = v.map_or_else(
+                || self.strings.get("chart.no_value").to_string(),
+                |v| self.shown(v),
+            );
+            bars.push(BarView {
+                style: s % MAX_SERIES_STYLES,
+                x: PLOT_LEFT.to_string(),
+                y: c(y),
+                width: c(w),
+                height: BAR.to_string(),
+                title: format!("{}: {shown}", self.table.series[s]),
+                value: Some(TextAt {
+                    x: c(PLOT_LEFT + w + 6.0),
+                    y: c(y + BAR - 6.0),
+                    text: shown,
+                }),
+                inside: false,
+            });
+            y += BAR + BAR_GAP;
+        }
+        (bars, None, y + ROW_GAP - BAR_GAP)
     }
-    t.push_str("</tbody></table></div>\n</details>\n");
-    t
 }
 
-fn render_svg(spec: &Spec, table: &Table, id: &str, width: f64, class: &str) -> String {
+/// Legend items flow left to right and wrap to a new line when the width is used up. Returns
+/// them and the height they take.
+fn legend(table: &Table, series_count: usize, width: f64) -> (Vec<LegendItem>, f64) {
+    let mut items = Vec::new();
+    if series_count < 2 {
+        return (items, 0.0);
+    }
+    let (mut x, mut ly) = (PLOT_LEFT, 4.0);
+    for (s, name) in table.series.iter().take(series_count).enumerate() {
+        let item_w = 22.0 + name.chars().count() as f64 * 7.5 + 24.0;
+        if x > PLOT_LEFT && x + item_w > width {
+            x = PLOT_LEFT;
+            ly += 22.0;
+        }
+        items.push(LegendItem {
+            style: s % MAX_SERIES_STYLES,
+            x: c(x),
+            y: c(ly),
+            text_x: c(x + 22.0),
+            text_y: c(ly + 13.0),
+            name: name.clone(),
+        });
+        x += item_w;
+    }
+    (items, ly + 24.0)
+}
+
+fn drawing(
+    spec: &Spec,
+    table: &Table,
+    id: &str,
+    width: f64,
+    class: &'static str,
+    strings: &Strings,
+) -> Drawing {
     let stacked = spec.kind == Kind::StackedBar;
     let series_count = if spec.kind == Kind::Bar {
         1
@@ -349,174 +541,64 @@ fn render_svg(spec: &Spec, table: &Table, id: &str, width: f64, class: &str) -> 
             }
         })
         .fold(0.0f64, f64::max);
-    let top = axis_max(max, &spec.unit);
-    let plot_w = width - PLOT_LEFT - PLOT_RIGHT;
+    let frame = Frame {
+        spec,
+        table,
+        strings,
+        top: axis_max(max, &spec.unit),
+        plot_w: width - PLOT_LEFT - PLOT_RIGHT,
+        series_count,
+    };
+    let (legend, legend_h) = legend(table, series_count, width);
     let label_chars = (width / 9.0) as usize;
-    let scale = |v: f64| (v.max(0.0) / top) * plot_w;
-    let bars_per_row = if stacked { 1 } else { series_count };
-    // Legend items flow left to right and wrap to a new line when the width is used up.
-    let mut legend: Vec<(f64, f64)> = Vec::new(); // (x, y) of each item's swatch
-    if series_count > 1 {
-        let (mut x, mut ly) = (PLOT_LEFT, 4.0);
-        for name in table.series.iter().take(series_count) {
-            let item_w = 22.0 + name.chars().count() as f64 * 7.5 + 24.0;
-            if x > PLOT_LEFT && x + item_w > width {
-                x = PLOT_LEFT;
-                ly += 22.0;
-            }
-            legend.push((x, ly));
-            x += item_w;
-        }
-    }
-    let legend_h = legend.last().map_or(0.0, |(_, ly)| ly + 24.0);
-    let axis_h = 24.0;
-
-    let mut body = String::new();
+    let mut rows = Vec::new();
     let mut y = legend_h + 8.0;
     for (label, values) in &table.rows {
         let lines = wrap(label, label_chars);
-        for (k, line) in lines.iter().enumerate() {
-            let _ = writeln!(
-                body,
-                "<text class=\"chart-label\" x=\"{PLOT_LEFT}\" y=\"{:.1}\">{}</text>",
-                y + LABEL_LINE * (k as f64 + 1.0) - 5.0,
-                escape_html(line)
-            );
-        }
+        let labels = lines
+            .iter()
+            .enumerate()
+            .map(|(k, line)| TextAt {
+                x: PLOT_LEFT.to_string(),
+                y: c(y + LABEL_LINE * (k as f64 + 1.0) - 5.0),
+                text: line.clone(),
+            })
+            .collect();
         y += LABEL_LINE * lines.len() as f64;
-        if stacked {
-            let mut x = PLOT_LEFT;
-            for (s, v) in values.iter().enumerate() {
-                let Some(v) = v else { continue };
-                let w = scale(*v);
-                let _ = writeln!(
-                    body,
-                    "<rect class=\"series-{}\" x=\"{x:.1}\" y=\"{y:.1}\" width=\"{w:.1}\" height=\"{BAR}\" fill=\"url(#{id}-p{})\"><title>{}: {}{}</title></rect>",
-                    s % MAX_SERIES_STYLES,
-                    s % MAX_SERIES_STYLES,
-                    escape_html(&table.series[s]),
-                    fmt_num(*v),
-                    escape_html(&spec.unit)
-                );
-                if w >= 30.0 {
-                    let _ = writeln!(
-                        body,
-                        "<text class=\"chart-value chart-value-inside\" x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text>",
-                        x + w / 2.0,
-                        y + BAR - 6.0,
-                        fmt_num(*v)
-                    );
-                }
-                x += w;
+        let (bars, total, below) = frame.bars(values, y);
+        y = below;
+        rows.push(RowView {
+            labels,
+            bars,
+            total,
+        });
+    }
+    let grid = (0..=4)
+        .map(|k| {
+            let v = frame.top * k as f64 / 4.0;
+            GridLine {
+                x: c(PLOT_LEFT + frame.scale(v)),
+                y1: c(legend_h + 4.0),
+                y2: c(y),
+                label_y: c(y + 16.0),
+                anchor: match k {
+                    0 => "start",
+                    4 => "end",
+                    _ => "middle",
+                },
+                label: frame.shown(v),
             }
-            let total: f64 = values.iter().flatten().sum();
-            let _ = writeln!(
-                body,
-                "<text class=\"chart-value\" x=\"{:.1}\" y=\"{:.1}\">{}{}</text>",
-                x + 6.0,
-                y + BAR - 6.0,
-                fmt_num(total),
-                escape_html(&spec.unit)
-            );
-            y += BAR + ROW_GAP;
-        } else {
-            for (s, v) in values.iter().take(bars_per_row).enumerate() {
-                let w = v.map(scale).unwrap_or(0.0);
-                let shown = v
-                    .map(|v| format!("{}{}", fmt_num(v), spec.unit))
-                    .unwrap_or_else(|| "geen gegeven".into());
-                let _ = writeln!(
-                    body,
-                    "<rect class=\"series-{}\" x=\"{PLOT_LEFT}\" y=\"{y:.1}\" width=\"{w:.1}\" height=\"{BAR}\" fill=\"url(#{id}-p{})\"><title>{}: {}</title></rect>",
-                    s % MAX_SERIES_STYLES,
-                    s % MAX_SERIES_STYLES,
-                    escape_html(&table.series[s]),
-                    escape_html(&shown)
-                );
-                let _ = writeln!(
-                    body,
-                    "<text class=\"chart-value\" x=\"{:.1}\" y=\"{:.1}\">{}</text>",
-                    PLOT_LEFT + w + 6.0,
-                    y + BAR - 6.0,
-                    escape_html(&shown)
-                );
-                y += BAR + BAR_GAP;
-            }
-            y += ROW_GAP - BAR_GAP;
-        }
+        })
+        .collect();
+    Drawing {
+        id: id.to_string(),
+        class,
+        width: format!("{width}"),
+        height: format!("{:.0}", y + 24.0),
+        grid,
+        legend,
+        rows,
     }
-    let plot_bottom = y;
-    let height = plot_bottom + axis_h;
-
-    let mut svg = String::new();
-    let desc = format!(
-        "{}: {} met {} {}. De cijfers staan ook in de tabel bij deze figuur.",
-        match spec.kind {
-            Kind::Bar => "Staafdiagram",
-            Kind::GroupedBar => "Gegroepeerd staafdiagram",
-            Kind::StackedBar => "Gestapeld staafdiagram",
-        },
-        spec.title,
-        table.rows.len(),
-        if table.rows.len() == 1 {
-            "rij"
-        } else {
-            "rijen"
-        }
-    );
-    let _ = writeln!(
-        svg,
-        "<svg class=\"{class}\" viewBox=\"0 0 {width} {height:.0}\" role=\"img\" aria-labelledby=\"{id}-t\" xmlns=\"http://www.w3.org/2000/svg\">\n<title id=\"{id}-t\">{}</title>",
-        escape_html(&desc)
-    );
-    svg.push_str(&patterns(id));
-    // gridlines and axis labels
-    for k in 0..=4 {
-        let v = top * k as f64 / 4.0;
-        let x = PLOT_LEFT + scale(v);
-        let _ = writeln!(
-            svg,
-            "<line class=\"chart-grid\" x1=\"{x:.1}\" y1=\"{:.1}\" x2=\"{x:.1}\" y2=\"{plot_bottom:.1}\"/>\n<text class=\"chart-axis\" x=\"{x:.1}\" y=\"{:.1}\" text-anchor=\"{}\">{}{}</text>",
-            legend_h + 4.0,
-            plot_bottom + 16.0,
-            if k == 0 {
-                "start"
-            } else if k == 4 {
-                "end"
-            } else {
-                "middle"
-            },
-            fmt_num(v),
-            escape_html(&spec.unit)
-        );
-    }
-    for (s, (name, (x, ly))) in table.series.iter().zip(&legend).enumerate() {
-        let _ = writeln!(
-            svg,
-            "<rect class=\"series-{}\" x=\"{x:.1}\" y=\"{ly:.1}\" width=\"16\" height=\"16\" fill=\"url(#{id}-p{})\"/><text class=\"chart-legend\" x=\"{:.1}\" y=\"{:.1}\">{}</text>",
-            s % MAX_SERIES_STYLES,
-            s % MAX_SERIES_STYLES,
-            x + 22.0,
-            ly + 13.0,
-            escape_html(name)
-        );
-    }
-    svg.push_str(&body);
-    svg.push_str("</svg>\n");
-    svg
-}
-
-/// Fill patterns, one per series style: solid, hatched, dotted, cross-hatched. Colours come from
-/// the theme's CSS (`.series-N`), the patterns keep series apart without colour.
-fn patterns(id: &str) -> String {
-    format!(
-        "<defs>\n\
-<pattern id=\"{id}-p0\" width=\"8\" height=\"8\" patternUnits=\"userSpaceOnUse\"><rect class=\"pattern-fill-0\" width=\"8\" height=\"8\"/></pattern>\n\
-<pattern id=\"{id}-p1\" width=\"8\" height=\"8\" patternUnits=\"userSpaceOnUse\" patternTransform=\"rotate(45)\"><rect class=\"pattern-fill-1\" width=\"8\" height=\"8\"/><rect class=\"pattern-ink-1\" width=\"3\" height=\"8\"/></pattern>\n\
-<pattern id=\"{id}-p2\" width=\"8\" height=\"8\" patternUnits=\"userSpaceOnUse\"><rect class=\"pattern-fill-2\" width=\"8\" height=\"8\"/><circle class=\"pattern-ink-2\" cx=\"4\" cy=\"4\" r=\"2\"/></pattern>\n\
-<pattern id=\"{id}-p3\" width=\"8\" height=\"8\" patternUnits=\"userSpaceOnUse\"><rect class=\"pattern-fill-3\" width=\"8\" height=\"8\"/><path class=\"pattern-ink-3\" d=\"M0 4H8M4 0V8\"/></pattern>\n\
-</defs>\n"
-    )
 }
 
 #[cfg(test)]
@@ -540,21 +622,32 @@ mod tests {
             "data: t.csv\nkind: grouped-bar\ntitle: Gewenste sturing\nunit: \"%\"\nsource: Tabel 1",
         )
         .unwrap();
-        let html = render_figure(&spec, &table());
-        for needle in [
-            "Rechtmatige overheid",
-            "Presterende overheid",
-            ">8%<",
-            ">18%<",
-            ">48%<",
-            ">37%<",
-            "<td>48</td>",
-            "Bron: Tabel 1",
-        ] {
-            assert!(html.contains(needle), "missing {needle}");
-        }
+        let strings = Strings::new(
+            "nl",
+            Strings::parse_table("[format]\ndecimal_mark = \",\"\n[chart]\nno_value = \"-\"\n")
+                .unwrap(),
+        );
+        let view = layout(
+            &Chart {
+                spec,
+                table: table(),
+            },
+            &strings,
+        );
+        let wide = &view.drawings[0];
+        let values: Vec<&str> = wide
+            .rows
+            .iter()
+            .flat_map(|r| &r.bars)
+            .filter_map(|b| b.value.as_ref())
+            .map(|v| v.text.as_str())
+            .collect();
+        assert_eq!(values, ["8%", "18%", "48%", "37%"]);
+        assert_eq!(wide.rows[1].labels[0].text, "Presterende overheid");
+        assert_eq!(view.table.rows[1].1, ["48", "37"]);
+        assert_eq!(view.source, "Tabel 1");
         // bar widths are proportional: 48 of 100 on a 640-wide plot
-        assert!(html.contains("width=\"307.2\""), "{html}");
+        assert_eq!(wide.rows[1].bars[0].width, "307.2");
     }
 
     #[test]

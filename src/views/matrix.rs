@@ -1,13 +1,13 @@
 //! Relation matrices: the pages of one collection (rows) against the pages that one of its
 //! relations points to (columns), or that point to it through an inverse relation. Each cell that
 //! holds a link shows a marker linking to the page that states the relation, and the link's `why`
-//! as text (or in a `<details>`), so the reason reads without a mouse and in print.
+//! as text (or in a `<details>`), so the reason reads without a mouse and in print. Rust computes
+//! the table ([`MatrixView`]); the theme's `partials/matrix.html` draws it.
 
 use super::Model;
 use crate::error::suggestion;
 use crate::graph::Link;
-use crate::text::escape_html;
-use std::fmt::Write as _;
+use serde::Serialize;
 
 /// How a cell shows the reason of its link.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -22,13 +22,57 @@ pub enum Why {
 
 #[derive(Debug, Clone)]
 pub struct Options {
-    /// The table's caption (default: "Lessen en kwadranten").
+    /// The table's caption (default: the string `matrix.caption` with both collections' titles).
     pub caption: Option<String>,
     pub why: Why,
 }
 
+/// A table as the theme's `partials/matrix.html` draws it.
+#[derive(Debug, Serialize)]
+pub struct MatrixView {
+    /// The collection of the rows and the relation, as site.toml names them.
+    pub rows_name: String,
+    pub relation: String,
+    pub caption: String,
+    /// The heading of the row headers' column: the rows' collection title.
+    pub rows_title: String,
+    /// How the reasons show: `inline`, `details`, or `none` (also when no link has one).
+    pub why: &'static str,
+    pub columns: Vec<PageLink>,
+    pub rows: Vec<MatrixRow>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct PageLink {
+    pub url: String,
+    pub title: String,
+    pub slug: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct MatrixRow {
+    pub page: PageLink,
+    /// One per column; `None` where the row page and the column page are not linked.
+    pub cells: Vec<Option<MatrixCell>>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct MatrixCell {
+    /// The column page's slug and title.
+    pub column: String,
+    pub column_title: String,
+    /// The page that states the link (and so its reason).
+    pub url: String,
+    pub why: Option<String>,
+}
+
 /// The matrix of `rows` (a collection) by `relation` (one of its relations or inverse relations).
-pub fn render(model: &Model, rows: &str, relation: &str, opts: &Options) -> Result<String, String> {
+pub fn layout(
+    model: &Model,
+    rows: &str,
+    relation: &str,
+    opts: &Options,
+) -> Result<MatrixView, String> {
     let config = model.config().ok_or("matrix(): no site")?;
     let Some(rows_cc) = config.collections.get(rows) else {
         return Err(format!(
@@ -65,10 +109,17 @@ pub fn render(model: &Model, rows: &str, relation: &str, opts: &Options) -> Resu
     let col_pages = model.collections.get(cols).cloned().unwrap_or_default();
     let rows_title = model.collection_title(rows);
     let cols_title = model.collection_title(cols);
-    let caption = opts
-        .caption
-        .clone()
-        .unwrap_or_else(|| format!("{rows_title} en {}", cols_title.to_lowercase()));
+    let caption = match &opts.caption {
+        Some(c) => c.clone(),
+        None => model.strings.format(
+            "matrix.caption",
+            None,
+            &[
+                ("rows", rows_title),
+                ("columns", &cols_title.to_lowercase()),
+            ],
+        )?,
+    };
     let links_of = |r: usize| -> &[Link] {
         let p = &model.pages[r];
         let links = if direct {
@@ -84,76 +135,44 @@ pub fn render(model: &Model, rows: &str, relation: &str, opts: &Options) -> Resu
                 .iter()
                 .any(|l| l.why.as_deref().is_some_and(|w| !w.trim().is_empty()))
         });
-    let mut out = String::new();
-    let _ = write!(
-        out,
-        "<div class=\"table-wrap matrix-wrap\">\n<table class=\"matrix{}\" data-rows=\"{}\" data-relation=\"{}\">\n<caption>{}<span class=\"matrix-note\">● = verbonden{}</span></caption>\n<thead>\n<tr><th scope=\"col\" class=\"matrix-corner\">{}</th>",
-        if has_why { " matrix-has-why" } else { "" },
-        escape_html(rows),
-        escape_html(relation),
-        escape_html(&caption),
-        match (has_why, opts.why) {
-            (true, Why::Inline) => "; de reden staat erbij",
-            (true, Why::Details) => "; open ‘Waarom’ voor de reden",
-            _ => "",
+    let cell = |r: usize, c: usize| -> Option<MatrixCell> {
+        let link = links_of(r).iter().find(|l| l.node == c)?;
+        let (rp, cp) = (&model.pages[r], &model.pages[c]);
+        // The page that states the link, and so its reason.
+        let stated_by = if direct { rp } else { cp };
+        Some(MatrixCell {
+            column: cp.slug.clone(),
+            column_title: cp.title.clone(),
+            url: stated_by.url.clone(),
+            why: link
+                .why
+                .as_deref()
+                .filter(|w| !w.trim().is_empty() && opts.why != Why::None)
+                .map(str::to_string),
+        })
+    };
+    let link = |i: usize| PageLink {
+        url: model.pages[i].url.clone(),
+        title: model.pages[i].title.clone(),
+        slug: model.pages[i].slug.clone(),
+    };
+    Ok(MatrixView {
+        rows_name: rows.to_string(),
+        relation: relation.to_string(),
+        caption,
+        rows_title: rows_title.to_string(),
+        why: match (has_why, opts.why) {
+            (false, _) | (_, Why::None) => "none",
+            (true, Why::Inline) => "inline",
+            (true, Why::Details) => "details",
         },
-        escape_html(rows_title)
-    );
-    for &c in &col_pages {
-        let p = &model.pages[c];
-        let _ = write!(
-            out,
-            "<th scope=\"col\"><a href=\"{}\">{}</a></th>",
-            escape_html(&p.url),
-            escape_html(&p.title)
-        );
-    }
-    out.push_str("</tr>\n</thead>\n<tbody>\n");
-    for &r in &row_pages {
-        let rp = &model.pages[r];
-        let _ = write!(
-            out,
-            "<tr><th scope=\"row\"><a href=\"{}\">{}</a></th>",
-            escape_html(&rp.url),
-            escape_html(&rp.title)
-        );
-        let links = links_of(r);
-        for &c in &col_pages {
-            let cp = &model.pages[c];
-            let Some(link) = links.iter().find(|l| l.node == c) else {
-                out.push_str("<td class=\"matrix-empty\"></td>");
-                continue;
-            };
-            // The page that states the link, and so its reason.
-            let stated_by = if direct { rp } else { cp };
-            let _ = write!(
-                out,
-                "<td class=\"matrix-hit\" data-row=\"{}\" data-col=\"{}\"><a class=\"matrix-link\" href=\"{}\"><span class=\"matrix-mark\" aria-hidden=\"true\">●</span><span class=\"visually-hidden\">{} – {}</span></a>",
-                escape_html(&rp.slug),
-                escape_html(&cp.slug),
-                escape_html(&stated_by.url),
-                escape_html(&rp.title),
-                escape_html(&cp.title)
-            );
-            if let Some(why) = link.why.as_deref().filter(|w| !w.trim().is_empty()) {
-                match opts.why {
-                    Why::Inline => {
-                        let _ = write!(out, "<p class=\"matrix-why\">{}</p>", escape_html(why));
-                    }
-                    Why::Details => {
-                        let _ = write!(
-                            out,
-                            "<details class=\"matrix-why\"><summary>Waarom</summary><p>{}</p></details>",
-                            escape_html(why)
-                        );
-                    }
-                    Why::None => {}
-                }
-            }
-            out.push_str("</td>");
-        }
-        out.push_str("</tr>\n");
-    }
-    out.push_str("</tbody>\n</table>\n</div>\n");
-    Ok(out)
+        columns: col_pages.iter().map(|&c| link(c)).collect(),
+        rows: row_pages
+            .iter()
+            .map(|&r| MatrixRow {
+                page: link(r),
+                cells: col_pages.iter().map(|&c| cell(r, c)).collect(),
+            })
+            .collect(),
+    })
 }

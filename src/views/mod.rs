@@ -1,16 +1,18 @@
-//! Views computed from content and configuration at build time, as HTML and SVG that need no
-//! JavaScript: survey charts from CSV data ([`chart`], used by the Markdown stage), the quadrant
-//! map ([`quadrant`]) and relation matrices ([`matrix`]), which templates call as Tera functions.
+//! Views computed from content and configuration at build time: survey charts from CSV data
+//! ([`chart`], read by the Markdown stage), the quadrant map ([`quadrant`]) and relation
+//! matrices ([`matrix`]). Rust computes their layout (cells, positions, markers, bars, table rows)
+//! as serialisable models; the theme's templates draw them as HTML and SVG that need no
+//! JavaScript (`partials/chart.html`, `partials/quadrant-map.html`, `partials/matrix.html`).
 //!
 //! The render stage builds one [`Model`] of the site (checking the quadrant pages against
-//! `[views.quadrants]` on the way) and registers the functions with it:
+//! `[views.quadrants]` on the way) and registers the template functions with it:
 //!
 //! - `quadrant_map()` – the whole map with its markers (home page);
 //!   `quadrant_map(page=page.url)` – on a quadrant page the map with that quadrant highlighted,
 //!   on a page related to the quadrants a small map with its quadrants highlighted, else nothing;
-//! - `matrix(rows="lessen", relation="kwadranten")` – a table of the pages of one collection against
-//!   the targets of one of its relations (or inverse relations), each cell with its `why`;
-//! - `get_page(path="overzicht.md")` – a page's `title` and `url` by its file under `content/`,
+//! - `matrix(rows="a", relation="b")` – a table of the pages of one collection against the targets
+//!   of one of its relations (or inverse relations), each cell with its `why`;
+//! - `get_page(path="about.md")` – a page's `title` and `url` by its file under `content/`,
 //!   or nothing when there is no such page.
 
 pub mod chart;
@@ -21,6 +23,7 @@ use crate::config::Config;
 use crate::content::PageKind;
 use crate::error::{Diagnostic, Diagnostics, suggestion};
 use crate::graph::{Link, Site};
+use crate::i18n::Strings;
 use indexmap::IndexMap;
 use serde_json::Value as Json;
 use std::collections::{BTreeMap, HashMap};
@@ -53,11 +56,13 @@ pub struct Model {
     by_file: HashMap<String, usize>,
     /// The quadrant grid, when `[views.quadrants]` is configured.
     pub grid: Option<quadrant::Grid>,
+    /// The UI text in the site's language, for the words the layouts hold.
+    pub strings: Arc<Strings>,
 }
 
 impl Model {
     /// The model of a site, and the problems of its quadrant pages and overlay data.
-    pub fn new(site: &Site) -> (Model, Diagnostics) {
+    pub fn new(site: &Site, strings: Arc<Strings>) -> (Model, Diagnostics) {
         let config = &site.config;
         let pages: Vec<PageInfo> = site
             .nodes
@@ -98,6 +103,7 @@ impl Model {
             by_url,
             by_file,
             grid,
+            strings,
         };
         (model, diags)
     }
@@ -152,24 +158,6 @@ impl Model {
     }
 }
 
-/// A Tera function returning HTML: marked safe, so templates need no `| safe`.
-struct HtmlFunction<F>(F);
-
-impl<F> tera::Function<tera::TeraResult<tera::Value>> for HtmlFunction<F>
-where
-    F: Fn(&tera::Kwargs) -> Result<String, String> + Sync + Send + 'static,
-{
-    fn call(&self, kwargs: tera::Kwargs, _: &tera::State) -> tera::TeraResult<tera::Value> {
-        (self.0)(&kwargs)
-            .map(tera::Value::from)
-            .map_err(tera::Error::message)
-    }
-
-    fn is_safe(&self) -> bool {
-        true
-    }
-}
-
 /// A string argument of a view function, `None` when absent or none.
 fn str_arg(kwargs: &tera::Kwargs, key: &str) -> Result<Option<String>, String> {
     match kwargs.get::<tera::Value>(key) {
@@ -190,34 +178,21 @@ pub fn register(tera: &mut tera::Tera, model: Arc<Model>) {
     let m = model.clone();
     tera.register_function(
         "quadrant_map",
-        HtmlFunction(move |kwargs: &tera::Kwargs| {
-            let page = str_arg(kwargs, "page")?;
-            quadrant::for_page(&m, page.as_deref())
-        }),
+        move |kwargs: tera::Kwargs, _: &tera::State| -> tera::TeraResult<tera::Value> {
+            let page = str_arg(&kwargs, "page").map_err(tera::Error::message)?;
+            match quadrant::for_page(&m, page.as_deref()).map_err(tera::Error::message)? {
+                Some(map) => Ok(tera::Value::from_serializable(&map)),
+                None => Ok(tera::Value::none()),
+            }
+        },
     );
     let m = model.clone();
     tera.register_function(
         "matrix",
-        HtmlFunction(move |kwargs: &tera::Kwargs| {
-            let rows = str_arg(kwargs, "rows")?.ok_or("matrix(): missing `rows=\"collection\"`")?;
-            let relation =
-                str_arg(kwargs, "relation")?.ok_or("matrix(): missing `relation=\"name\"`")?;
-            let opts = matrix::Options {
-                caption: str_arg(kwargs, "caption")?,
-                why: match str_arg(kwargs, "why")?.as_deref() {
-                    None | Some("inline") => matrix::Why::Inline,
-                    Some("details") => matrix::Why::Details,
-                    Some("none") => matrix::Why::None,
-                    Some(other) => {
-                        return Err(format!(
-                            "matrix(): `why` must be inline, details or none, not `{other}`{}",
-                            suggestion(other, ["inline", "details", "none"])
-                        ));
-                    }
-                },
-            };
-            matrix::render(&m, &rows, &relation, &opts)
-        }),
+        move |kwargs: tera::Kwargs, _: &tera::State| -> tera::TeraResult<tera::Value> {
+            let table = matrix_of(&m, &kwargs).map_err(tera::Error::message)?;
+            Ok(tera::Value::from_serializable(&table))
+        },
     );
     let m = model;
     tera.register_function(
@@ -239,13 +214,25 @@ pub fn register(tera: &mut tera::Tera, model: Arc<Model>) {
     );
 }
 
-/// A figure as the charts write it: `48`, `12,5`.
-pub fn chart_number(v: f64) -> String {
-    if (v - v.round()).abs() < 1e-9 {
-        format!("{}", v.round() as i64)
-    } else {
-        format!("{v:.1}").replace('.', ",")
-    }
+/// `matrix(rows=…, relation=…, caption=…, why=…)`.
+fn matrix_of(model: &Model, kwargs: &tera::Kwargs) -> Result<matrix::MatrixView, String> {
+    let rows = str_arg(kwargs, "rows")?.ok_or("matrix(): missing `rows=\"collection\"`")?;
+    let relation = str_arg(kwargs, "relation")?.ok_or("matrix(): missing `relation=\"name\"`")?;
+    let opts = matrix::Options {
+        caption: str_arg(kwargs, "caption")?,
+        why: match str_arg(kwargs, "why")?.as_deref() {
+            None | Some("inline") => matrix::Why::Inline,
+            Some("details") => matrix::Why::Details,
+            Some("none") => matrix::Why::None,
+            Some(other) => {
+                return Err(format!(
+                    "matrix(): `why` must be inline, details or none, not `{other}`{}",
+                    suggestion(other, ["inline", "details", "none"])
+                ));
+            }
+        },
+    };
+    matrix::layout(model, &rows, &relation, &opts)
 }
 
 /// A diagnostic about a page of the site, at the line of one of its front-matter keys.

@@ -14,10 +14,10 @@ use super::{Model, PageInfo, page_error};
 use crate::config::QuadrantsConfig;
 use crate::error::{Diagnostic, Diagnostics, suggestion};
 use crate::graph::{Link, Site};
-use crate::text::escape_html;
+use crate::i18n::Strings;
+use serde::Serialize;
 use serde_json::Value as Json;
 use std::collections::BTreeMap;
-use std::fmt::Write as _;
 
 /// A kind of marker: the pages of one inverse relation of the quadrant pages.
 #[derive(Debug, Clone)]
@@ -197,17 +197,25 @@ impl Grid {
         })
     }
 
-    /// `linksboven` in a 2×2 map, else `kolom 2, rij 1`.
-    pub fn place_name(&self, row: usize, col: usize) -> String {
-        if self.cells.len() == 2 && self.column_labels.len() == 2 {
-            format!(
-                "{}{}",
-                ["links", "rechts"][col.min(1)],
-                ["boven", "onder"][row.min(1)]
+    /// Where a cell sits, in words: a corner in a 2×2 map (`linksboven`), else its column and
+    /// row (`kolom 2, rij 1`), from the strings `map.corner` and `map.cell`.
+    pub fn place_name(&self, row: usize, col: usize, strings: &Strings) -> String {
+        let corner = |key: &str, i: usize| match strings.entry(key) {
+            Some(crate::i18n::Text::List(words)) => words.get(i).cloned().unwrap_or_default(),
+            _ => String::new(),
+        };
+        let (template, column, row) = if self.cells.len() == 2 && self.column_labels.len() == 2 {
+            (
+                "map.corner",
+                corner("map.columns", col),
+                corner("map.rows", row),
             )
         } else {
-            format!("kolom {}, rij {}", col + 1, row + 1)
-        }
+            ("map.cell", (col + 1).to_string(), (row + 1).to_string())
+        };
+        strings
+            .format(template, None, &[("column", &column), ("row", &row)])
+            .unwrap_or_default()
     }
 }
 
@@ -279,26 +287,28 @@ fn load_overlay(
     })
 }
 
-/// What `quadrant_map(page=…)` shows for a page: see the module documentation.
-pub fn for_page(model: &Model, page: Option<&str>) -> Result<String, String> {
+/// What `quadrant_map(page=…)` shows for a page (see the module documentation), or nothing.
+pub fn for_page(model: &Model, page: Option<&str>) -> Result<Option<MapView>, String> {
     let Some(grid) = &model.grid else {
-        return Ok(String::new());
+        return Ok(None);
     };
     let Some(url) = page else {
-        return Ok(full_map(model, grid, None));
+        return Ok(Some(full_map(model, grid, None)));
     };
     let i = model
         .page_by_url(url)
         .ok_or_else(|| format!("quadrant_map(): no page has the URL `{url}`"))?;
     let p = &model.pages[i];
     if p.kind == crate::content::PageKind::Home {
-        return Ok(full_map(model, grid, None));
+        return Ok(Some(full_map(model, grid, None)));
     }
     if p.collection.as_deref() == Some(grid.collection.as_str()) {
         return Ok(match grid.position(i) {
-            Some(_) => full_map(model, grid, Some(i)),
-            None if p.kind == crate::content::PageKind::Section => full_map(model, grid, None),
-            None => String::new(),
+            Some(_) => Some(full_map(model, grid, Some(i))),
+            None if p.kind == crate::content::PageKind::Section => {
+                Some(full_map(model, grid, None))
+            }
+            None => None,
         });
     }
     let config = model.config().ok_or("quadrant_map(): no configuration")?;
@@ -316,13 +326,236 @@ pub fn for_page(model: &Model, page: Option<&str>) -> Result<String, String> {
         }
     }
     if mine.is_empty() {
-        return Ok(String::new());
+        return Ok(None);
     }
-    Ok(small_map(model, grid, &mine))
+    Ok(Some(small_map(model, grid, &mine)))
 }
 
 // ---------------------------------------------------------------------------------------------
-// Drawing
+// The layout model: what the theme's `partials/quadrant-map.html` draws. The wide, the narrow
+// and the small map are one model: a grid of cells, each with what its quadrant shows there.
+
+/// A whole map: its caption and legend, its drawings, and its text equivalent.
+#[derive(Debug, Serialize)]
+pub struct MapView {
+    /// `full` (home and quadrant pages, drawn wide and narrow) or `small` (a related page).
+    pub kind: &'static str,
+    pub caption: String,
+    /// A quadrant is highlighted as the page's own (full) or as one of its quadrants (small).
+    pub has_current: bool,
+    pub legend: Vec<LegendEntry>,
+    pub overlay: Option<OverlayLegend>,
+    pub drawings: Vec<MapDrawing>,
+    /// One item a quadrant, in reading order: the text equivalent of the drawings.
+    pub list: Vec<ListQuadrant>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct LegendEntry {
+    /// The marker kind (0–2), which gives its shape.
+    pub kind: usize,
+    pub code: String,
+    pub title: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct OverlayLegend {
+    pub title: String,
+    pub unit: String,
+    pub source: String,
+}
+
+/// One SVG drawing of the map; all coordinates are viewBox units, written out.
+#[derive(Debug, Serialize)]
+pub struct MapDrawing {
+    pub class: &'static str,
+    pub width: String,
+    pub height: String,
+    pub column_labels: Vec<TextBlock>,
+    pub top_axis: Line,
+    /// Row labels, each turned a quarter to the left around its centre.
+    pub row_labels: Vec<RowLabel>,
+    pub left_axis: Line,
+    pub cells: Vec<CellView>,
+}
+
+/// A text of one or more lines (`<text>` with a `<tspan>` a line).
+#[derive(Debug, Serialize)]
+pub struct TextBlock {
+    pub x: String,
+    pub y: String,
+    /// The font size, when it is not the CSS's.
+    pub size: Option<String>,
+    pub line_height: String,
+    pub anchor: &'static str,
+    pub lines: Vec<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct RowLabel {
+    pub cx: String,
+    pub cy: String,
+    pub text: TextBlock,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Line {
+    pub x1: String,
+    pub y1: String,
+    pub x2: String,
+    pub y2: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Rect {
+    pub x: String,
+    pub y: String,
+    pub width: String,
+    pub height: String,
+}
+
+/// A cell of the grid: its rectangle and, unless it is empty, its quadrant.
+#[derive(Debug, Serialize)]
+pub struct CellView {
+    pub rect: Rect,
+    pub radius: &'static str,
+    pub quadrant: Option<QuadrantCell>,
+}
+
+/// What a quadrant shows in its cell.
+#[derive(Debug, Serialize)]
+pub struct QuadrantCell {
+    pub slug: String,
+    /// Highlighted, and ticked.
+    pub current: bool,
+    pub tick: Option<Tick>,
+    pub title: TitleLinkView,
+    /// On its own page: the pages of its `page_relations`.
+    pub groups: Vec<RelatedGroup>,
+    pub overlay: Vec<OverlayBar>,
+    pub markers: Vec<MarkerView>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Tick {
+    pub cx: String,
+    pub cy: String,
+    pub r: String,
+    pub text_y: String,
+}
+
+/// A quadrant's title as a focusable link to its page, with a focus ring.
+#[derive(Debug, Serialize)]
+pub struct TitleLinkView {
+    pub url: String,
+    /// The link's accessible name.
+    pub label: String,
+    /// The link leads to the page it is on.
+    pub current: bool,
+    pub ring: Rect,
+    pub text: TextBlock,
+}
+
+#[derive(Debug, Serialize)]
+pub struct RelatedGroup {
+    pub x: String,
+    pub y: String,
+    pub title: String,
+    pub links: Vec<RelatedLink>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct RelatedLink {
+    pub url: String,
+    pub label: String,
+    pub ring: Rect,
+    pub x: String,
+    pub y: String,
+    pub title: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct OverlayBar {
+    pub x: String,
+    pub y: String,
+    pub series: String,
+    pub value: String,
+    /// The bar, when there is a figure; `style` picks its colour.
+    pub bar: Option<Rect>,
+    pub style: usize,
+}
+
+/// A marker: a focusable link drawn as a shape by kind (disc, square, diamond) with its code.
+#[derive(Debug, Serialize)]
+pub struct MarkerView {
+    pub kind: usize,
+    pub url: String,
+    pub label: String,
+    /// The focus ring (outer, inner) and the marker itself: the same shape, larger for the ring.
+    pub ring: Shape,
+    pub shape: Shape,
+    pub code: String,
+    pub code_x: String,
+    pub code_y: String,
+}
+
+/// A disc, a square or a diamond.
+#[derive(Debug, Serialize)]
+pub struct Shape {
+    /// `circle`, `rect` or `polygon`.
+    pub element: &'static str,
+    pub cx: String,
+    pub cy: String,
+    pub r: String,
+    pub x: String,
+    pub y: String,
+    pub size: String,
+    pub points: String,
+}
+
+/// A quadrant in the text equivalent of a map.
+#[derive(Debug, Serialize)]
+pub struct ListQuadrant {
+    pub slug: String,
+    pub url: String,
+    pub title: String,
+    pub current: bool,
+    /// Where it sits: `linksboven`, `kolom 2, rij 1`.
+    pub place: String,
+    pub column_label: String,
+    /// The row label with a lower-case first letter, to follow the column label.
+    pub row_label: String,
+    pub figures: Option<Figures>,
+    /// The pages of its `page_relations`, on its own page.
+    pub related: Vec<ListGroup>,
+    pub groups: Vec<ListGroup>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Figures {
+    pub title: String,
+    pub source: String,
+    /// `3D's 82%`, one a series.
+    pub values: Vec<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ListGroup {
+    pub title: String,
+    /// Marker kind (0–2) for the code's shape; unused for related pages.
+    pub kind: usize,
+    pub pages: Vec<ListPage>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ListPage {
+    pub code: String,
+    pub url: String,
+    pub title: String,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Geometry
 
 /// Sizes of one drawing of the map, in viewBox units.
 struct Geometry {
@@ -391,6 +624,15 @@ fn n(v: f64) -> String {
     }
 }
 
+fn rect(x: f64, y: f64, w: f64, h: f64) -> Rect {
+    Rect {
+        x: n(x),
+        y: n(y),
+        width: n(w),
+        height: n(h),
+    }
+}
+
 /// An estimate of the width of a text in the theme's sans-serif font.
 fn text_width(text: &str, size: f64, bold: bool) -> f64 {
     text.chars().count() as f64 * size * if bold { 0.72 } else { 0.62 }
@@ -418,43 +660,6 @@ fn wrap(text: &str, width: f64, size: f64, bold: bool) -> Vec<String> {
     lines
 }
 
-/// `<text>` with one `<tspan>` a line.
-fn text_lines(
-    out: &mut String,
-    class: &str,
-    size: Option<f64>,
-    (x, y): (f64, f64),
-    line_height: f64,
-    anchor: &str,
-    lines: &[String],
-) {
-    let _ = write!(
-        out,
-        "<text class=\"{class}\" x=\"{}\" y=\"{}\" text-anchor=\"{anchor}\"{}>",
-        n(x),
-        n(y),
-        size.map_or(String::new(), |s| format!(" font-size=\"{}\"", n(s)))
-    );
-    for (k, line) in lines.iter().enumerate() {
-        let _ = write!(
-            out,
-            "<tspan class=\"qm-line\" x=\"{}\" dy=\"{}\">{}</tspan>{}",
-            n(x),
-            if k == 0 { "0".into() } else { n(line_height) },
-            escape_html(line),
-            // A space between lines, outside the underlined line, so the text reads as words
-            // (and matches the link's name).
-            if k + 1 < lines.len() {
-                "<tspan> </tspan>"
-            } else {
-                ""
-            }
-        );
-    }
-    out.push_str("</text>");
-}
-
-/// The two rectangles of a focus ring (dark outside, yellow inside), shown by CSS on focus.
 /// The width of the widest of `lines` in bold at `size`.
 fn widest(lines: &[String], size: f64) -> f64 {
     lines
@@ -463,93 +668,32 @@ fn widest(lines: &[String], size: f64) -> f64 {
         .fold(0.0, f64::max)
 }
 
-/// A quadrant's title as a focusable link to its page, with a focus ring; the wide and the
-/// small map place it differently.
-struct TitleLink<'a> {
-    page: &'a PageInfo,
-    /// Appended to the link's accessible name.
-    label_end: &'a str,
-    /// The link leads to the page it is on.
-    current: bool,
-    /// The focus ring: x, y, width, height.
-    ring: (f64, f64, f64, f64),
-    lines: &'a [String],
-    size: f64,
-    line_height: f64,
-    at: (f64, f64),
-    anchor: &'a str,
-}
-
-impl TitleLink<'_> {
-    fn draw(&self, out: &mut String) {
-        let _ = write!(
-            out,
-            "<a class=\"qm-title-link\" href=\"{}\" aria-label=\"{}{}\"{}>",
-            escape_html(&self.page.url),
-            escape_html(&self.page.title),
-            self.label_end,
-            if self.current {
-                " aria-current=\"page\""
-            } else {
-                ""
-            },
-        );
-        let (x, y, w, h) = self.ring;
-        focus_rect(out, x, y, w, h);
-        text_lines(
-            out,
-            "qm-title",
-            Some(self.size),
-            self.at,
-            self.line_height,
-            self.anchor,
-            self.lines,
-        );
-        out.push_str("</a>");
-    }
-}
-
-fn focus_rect(out: &mut String, x: f64, y: f64, w: f64, h: f64) {
-    for class in ["qm-ring-outer", "qm-ring-inner"] {
-        let _ = write!(
-            out,
-            "<rect class=\"{class}\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"4\"/>",
-            n(x),
-            n(y),
-            n(w),
-            n(h)
-        );
-    }
-}
-
 /// A marker's shape, by kind: a disc, a square, a diamond, then the same again.
-fn marker_shape(out: &mut String, kind: usize, cx: f64, cy: f64, r: f64, class: &str) {
+fn marker_shape(kind: usize, cx: f64, cy: f64, r: f64) -> Shape {
+    let mut shape = Shape {
+        element: "circle",
+        cx: n(cx),
+        cy: n(cy),
+        r: n(r),
+        x: String::new(),
+        y: String::new(),
+        size: String::new(),
+        points: String::new(),
+    };
     match kind % 3 {
-        0 => {
-            let _ = write!(
-                out,
-                "<circle class=\"{class}\" cx=\"{}\" cy=\"{}\" r=\"{}\"/>",
-                n(cx),
-                n(cy),
-                n(r)
-            );
-        }
+        0 => {}
         1 => {
             let s = r * 0.95;
-            let _ = write!(
-                out,
-                "<rect class=\"{class}\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"3\"/>",
-                n(cx - s),
-                n(cy - s),
-                n(2.0 * s),
-                n(2.0 * s)
-            );
+            shape.element = "rect";
+            shape.x = n(cx - s);
+            shape.y = n(cy - s);
+            shape.size = n(2.0 * s);
         }
         _ => {
             let s = r * 1.15;
-            let _ = write!(
-                out,
-                "<polygon class=\"{class}\" points=\"{},{} {},{} {},{} {},{}\"/>",
+            shape.element = "polygon";
+            shape.points = format!(
+                "{},{} {},{} {},{} {},{}",
                 n(cx),
                 n(cy - s),
                 n(cx + s),
@@ -561,9 +705,10 @@ fn marker_shape(out: &mut String, kind: usize, cx: f64, cy: f64, r: f64, class: 
             );
         }
     }
+    shape
 }
 
-/// One marker: its link, focus ring, shape and code.
+/// One marker before it is placed.
 struct Marker {
     kind: usize,
     code: String,
@@ -603,12 +748,12 @@ fn page_relations_of<'a>(
     model: &'a Model,
     grid: &'a Grid,
     q: usize,
-) -> Vec<(&'a str, Vec<&'a super::PageInfo>)> {
+) -> Vec<(&'a str, Vec<&'a PageInfo>)> {
     grid.page_relations
         .iter()
         .filter_map(|(inv, title)| {
             let links = model.pages[q].inverse.get(inv)?;
-            let pages: Vec<&super::PageInfo> = model
+            let pages: Vec<&PageInfo> = model
                 .sorted_links(links)
                 .into_iter()
                 .map(|l| &model.pages[l.node])
@@ -616,53 +761,6 @@ fn page_relations_of<'a>(
             (!pages.is_empty()).then_some((title.as_str(), pages))
         })
         .collect()
-}
-
-/// The axis labels: columns above the grid, rows rotated to its left. Returns (left, top).
-fn axes(out: &mut String, grid: &Grid, g: &Geometry, cell_w: f64, row_h: &[f64]) {
-    let lh = g.label * 1.25;
-    let (left, top) = margins(grid, g, cell_w);
-    out.push_str("<g class=\"qm-axes\">");
-    for (c, label) in grid.column_labels.iter().enumerate() {
-        let lines = wrap(label, cell_w - 8.0, g.label, false);
-        let x = left + c as f64 * (cell_w + g.gap) + cell_w / 2.0;
-        let y = top - 12.0 - (lines.len() as f64 - 1.0) * lh;
-        text_lines(out, "qm-axis-label", None, (x, y), lh, "middle", &lines);
-    }
-    let right = left + grid.column_labels.len() as f64 * (cell_w + g.gap) - g.gap;
-    let _ = write!(
-        out,
-        "<line class=\"qm-axis\" x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\"/>",
-        n(left),
-        n(top - 5.0),
-        n(right),
-        n(top - 5.0)
-    );
-    let mut y = top;
-    for (r, label) in grid.row_labels.iter().enumerate() {
-        let h = row_h[r];
-        let lines = wrap(label, h - 10.0, g.label, false);
-        let cx = left - 12.0 - (lines.len() as f64 - 1.0) * lh;
-        let cy = y + h / 2.0;
-        let _ = write!(
-            out,
-            "<g transform=\"translate({} {}) rotate(-90)\">",
-            n(cx),
-            n(cy)
-        );
-        text_lines(out, "qm-axis-label", None, (0.0, 0.0), lh, "middle", &lines);
-        out.push_str("</g>");
-        y += h + g.gap;
-    }
-    let _ = write!(
-        out,
-        "<line class=\"qm-axis\" x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\"/>",
-        n(left - 5.0),
-        n(top),
-        n(left - 5.0),
-        n(y - g.gap)
-    );
-    out.push_str("</g>");
 }
 
 /// Room for the axis labels: the row labels at the left, the column labels on top.
@@ -697,19 +795,6 @@ fn row_min(grid: &Grid, g: &Geometry) -> f64 {
     h
 }
 
-/// The tick on the top right corner of a highlighted quadrant (its link says so in words).
-fn tick(out: &mut String, x: f64, y: f64, r: f64) {
-    let _ = write!(
-        out,
-        "<g class=\"qm-tick\" aria-hidden=\"true\"><circle cx=\"{}\" cy=\"{}\" r=\"{}\"/><text x=\"{}\" y=\"{}\" text-anchor=\"middle\">✓</text></g>",
-        n(x),
-        n(y),
-        n(r),
-        n(x),
-        n(y + r * 0.45)
-    );
-}
-
 /// The title size of a map: the theme's, or less when a word of a title would not fit a cell.
 fn title_size(model: &Model, grid: &Grid, width: f64, size: f64) -> f64 {
     grid.cells
@@ -722,26 +807,238 @@ fn title_size(model: &Model, grid: &Grid, width: f64, size: f64) -> f64 {
         .max(8.0)
 }
 
+fn tick(x: f64, y: f64, r: f64) -> Tick {
+    Tick {
+        cx: n(x),
+        cy: n(y),
+        r: n(r),
+        text_y: n(y + r * 0.45),
+    }
+}
+
+/// One drawing of a map in the making: its geometry, the sizes that follow from it, and the
+/// height of each row.
+struct Layout<'a> {
+    model: &'a Model,
+    grid: &'a Grid,
+    g: &'a Geometry,
+    cell_w: f64,
+    /// The width inside a cell's padding.
+    inner: f64,
+    /// The quadrant titles' size and line height.
+    ts: f64,
+    title_lh: f64,
+    row_h: Vec<f64>,
+    left: f64,
+    top: f64,
+}
+
+impl<'a> Layout<'a> {
+    fn new(model: &'a Model, grid: &'a Grid, g: &'a Geometry) -> Self {
+        let cell_w = cell_width(grid, g);
+        let inner = cell_w - 2.0 * g.pad;
+        let ts = title_size(model, grid, inner, g.title);
+        let (left, top) = margins(grid, g, cell_w);
+        Layout {
+            model,
+            grid,
+            g,
+            cell_w,
+            inner,
+            ts,
+            title_lh: ts * 1.2,
+            row_h: Vec::new(),
+            left,
+            top,
+        }
+    }
+
+    /// The height of every row: that of its tallest cell (`content_h` of each quadrant), at
+    /// least what its row label needs.
+    fn row_heights(&self, content_h: impl Fn(usize) -> f64) -> Vec<f64> {
+        let min_h = row_min(self.grid, self.g);
+        self.grid
+            .cells
+            .iter()
+            .map(|row| {
+                row.iter()
+                    .flatten()
+                    .map(|&q| content_h(q))
+                    .fold(min_h, f64::max)
+            })
+            .collect()
+    }
+
+    fn title_lines(&self, q: usize) -> Vec<String> {
+        wrap(&self.model.pages[q].title, self.inner, self.ts, true)
+    }
+
+    fn height(&self) -> f64 {
+        self.top
+            + self.row_h.iter().sum::<f64>()
+            + self.g.gap * (self.row_h.len() as f64 - 1.0)
+            + 2.0
+    }
+
+    /// The drawing around `cell` (called with each cell's place and quadrant).
+    fn drawing(
+        &self,
+        class: &'static str,
+        radius: &'static str,
+        mut cell: impl FnMut(f64, f64, usize, usize) -> Option<QuadrantCell>,
+    ) -> MapDrawing {
+        let mut cells = Vec::new();
+        let mut y = self.top;
+        for (r, row) in self.grid.cells.iter().enumerate() {
+            for (c, q) in row.iter().enumerate() {
+                let x = self.left + c as f64 * (self.cell_w + self.g.gap);
+                cells.push(CellView {
+                    rect: rect(x, y, self.cell_w, self.row_h[r]),
+                    radius,
+                    quadrant: q.and_then(|q| cell(x, y, r, q)),
+                });
+            }
+            y += self.row_h[r] + self.g.gap;
+        }
+        let (column_labels, top_axis) = self.column_axis();
+        let (row_labels, left_axis) = self.row_axis();
+        MapDrawing {
+            class,
+            width: n(self.g.width),
+            height: n(self.height()),
+            column_labels,
+            top_axis,
+            row_labels,
+            left_axis,
+            cells,
+        }
+    }
+
+    /// The column labels above the grid, and the line under them.
+    fn column_axis(&self) -> (Vec<TextBlock>, Line) {
+        let g = self.g;
+        let lh = g.label * 1.25;
+        let labels = self
+            .grid
+            .column_labels
+            .iter()
+            .enumerate()
+            .map(|(c, label)| {
+                let lines = wrap(label, self.cell_w - 8.0, g.label, false);
+                let x = self.left + c as f64 * (self.cell_w + g.gap) + self.cell_w / 2.0;
+                let y = self.top - 12.0 - (lines.len() as f64 - 1.0) * lh;
+                text_block(x, y, None, lh, "middle", lines)
+            })
+            .collect();
+        let right =
+            self.left + self.grid.column_labels.len() as f64 * (self.cell_w + g.gap) - g.gap;
+        let line = Line {
+            x1: n(self.left),
+            y1: n(self.top - 5.0),
+            x2: n(right),
+            y2: n(self.top - 5.0),
+        };
+        (labels, line)
+    }
+
+    /// The row labels left of the grid, turned, and the line beside them.
+    fn row_axis(&self) -> (Vec<RowLabel>, Line) {
+        let g = self.g;
+        let lh = g.label * 1.25;
+        let mut y = self.top;
+        let mut labels = Vec::new();
+        for (r, label) in self.grid.row_labels.iter().enumerate() {
+            let h = self.row_h.get(r).copied().unwrap_or(g.min_cell);
+            let lines = wrap(label, h - 10.0, g.label, false);
+            labels.push(RowLabel {
+                cx: n(self.left - 12.0 - (lines.len() as f64 - 1.0) * lh),
+                cy: n(y + h / 2.0),
+                text: text_block(0.0, 0.0, None, lh, "middle", lines),
+            });
+            y += h + g.gap;
+        }
+        let line = Line {
+            x1: n(self.left - 5.0),
+            y1: n(self.top),
+            x2: n(self.left - 5.0),
+            y2: n(y - g.gap),
+        };
+        (labels, line)
+    }
+}
+
+fn text_block(
+    x: f64,
+    y: f64,
+    size: Option<f64>,
+    line_height: f64,
+    anchor: &'static str,
+    lines: Vec<String>,
+) -> TextBlock {
+    TextBlock {
+        x: n(x),
+        y: n(y),
+        size: size.map(n),
+        line_height: n(line_height),
+        anchor,
+        lines,
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The whole map
+
+/// The whole map (home, collection and quadrant pages): two drawings and the text equivalent.
+fn full_map(model: &Model, grid: &Grid, current: Option<usize>) -> MapView {
+    MapView {
+        kind: "full",
+        caption: grid.title.clone(),
+        has_current: current.is_some(),
+        legend: grid
+            .markers
+            .iter()
+            .enumerate()
+            .map(|(k, m)| LegendEntry {
+                kind: k % 3,
+                code: m.code.clone(),
+                title: m.title.clone(),
+            })
+            .collect(),
+        overlay: grid.overlay.as_ref().map(|o| OverlayLegend {
+            title: o.title.clone(),
+            unit: o.unit.clone(),
+            source: o.source.clone(),
+        }),
+        drawings: vec![
+            full_drawing(model, grid, current, &WIDE, "qm-svg-wide"),
+            full_drawing(model, grid, current, &NARROW, "qm-svg-narrow"),
+        ],
+        list: full_list(model, grid, current),
+    }
+}
+
+/// How many markers fit a row of a cell.
+fn markers_per_row(l: &Layout) -> usize {
+    let g = l.g;
+    (((l.inner + g.pitch - 2.0 * g.marker_r) / g.pitch).floor() as usize).max(1)
+}
+
 /// One drawing of the whole map (wide or narrow).
-fn full_svg(
+fn full_drawing(
     model: &Model,
     grid: &Grid,
     current: Option<usize>,
     g: &Geometry,
-    class: &str,
-) -> String {
-    let cell_w = cell_width(grid, g);
-    let inner = cell_w - 2.0 * g.pad;
-    let ts = title_size(model, grid, inner, g.title);
-    let title_lh = ts * 1.2;
+    class: &'static str,
+) -> MapDrawing {
+    let mut l = Layout::new(model, grid, g);
     let line_lh = g.label * 1.45;
-    let per_row = (((inner + g.pitch - 2.0 * g.marker_r) / g.pitch).floor() as usize).max(1);
+    let per_row = markers_per_row(&l);
     let overlay_h = grid.overlay.as_ref().map_or(0.0, |o| {
         o.series.len() as f64 * (line_lh + OVERLAY_BAR + 4.0)
     });
-    // Content height of every cell, then the height of every row.
     let content_h = |q: usize| {
-        let mut h = g.pad + title_lines(model, grid, q, current, inner, ts).len() as f64 * title_lh;
+        let mut h = g.pad + l.title_lines(q).len() as f64 * l.title_lh;
         if current == Some(q) {
             for (_, pages) in page_relations_of(model, grid, q) {
                 h += (1 + pages.len()) as f64 * line_lh;
@@ -749,389 +1046,234 @@ fn full_svg(
         }
         h += 6.0 + overlay_h;
         for group in markers_of(model, grid, q) {
-            if !group.is_empty() {
-                h += group.len().div_ceil(per_row) as f64 * g.pitch;
-            }
+            h += group.len().div_ceil(per_row) as f64 * g.pitch;
         }
         h + g.pad
     };
-    let min_h = row_min(grid, g);
-    let row_h: Vec<f64> = grid
-        .cells
-        .iter()
-        .map(|row| {
-            row.iter()
-                .flatten()
-                .map(|&q| content_h(q))
-                .fold(min_h, f64::max)
-        })
-        .collect();
-    let (left, top) = margins(grid, g, cell_w);
-    let height = top + row_h.iter().sum::<f64>() + g.gap * (row_h.len() as f64 - 1.0) + 2.0;
-    let mut out = String::new();
-    let _ = write!(
-        out,
-        "<svg class=\"qm-svg {class}\" viewBox=\"0 0 {} {}\" xmlns=\"http://www.w3.org/2000/svg\" role=\"group\" aria-label=\"{}\">",
-        n(g.width),
-        n(height),
-        escape_html(&grid.title)
+    l.row_h = l.row_heights(content_h);
+    l.drawing(class, "6", |x, y, _, q| {
+        Some(full_cell(&l, current, x, y, q))
+    })
+}
+
+/// A quadrant in the whole map: its title link, its roles on its own page, its figures and its
+/// markers, top to bottom.
+fn full_cell(l: &Layout, current: Option<usize>, x: f64, y: f64, q: usize) -> QuadrantCell {
+    let (model, g) = (l.model, l.g);
+    let is_current = current == Some(q);
+    let page = &model.pages[q];
+    let lines = l.title_lines(q);
+    let text_w = widest(&lines, l.ts).min(l.inner);
+    let mut cy = y + g.pad + l.ts * 0.95;
+    let ring = rect(
+        x + g.pad - 4.0,
+        y + g.pad - 4.0,
+        text_w + 8.0,
+        lines.len() as f64 * l.title_lh + 6.0,
     );
-    axes(&mut out, grid, g, cell_w, &row_h);
-    let mut y = top;
-    for (r, row) in grid.cells.iter().enumerate() {
-        for (c, cell) in row.iter().enumerate() {
-            let x = left + c as f64 * (cell_w + g.gap);
-            let Some(q) = *cell else {
-                let _ = write!(
-                    out,
-                    "<rect class=\"qm-cell qm-empty\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"6\"/>",
-                    n(x),
-                    n(y),
-                    n(cell_w),
-                    n(row_h[r])
-                );
-                continue;
-            };
-            let is_current = current == Some(q);
-            let page = &model.pages[q];
-            let _ = write!(
-                out,
-                "<g class=\"qm-quadrant{}\" data-quadrant=\"{}\">",
-                if is_current { " is-current" } else { "" },
-                escape_html(&page.slug)
-            );
-            let _ = write!(
-                out,
-                "<rect class=\"qm-cell\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"6\"/>",
-                n(x),
-                n(y),
-                n(cell_w),
-                n(row_h[r])
-            );
-            if is_current {
-                tick(&mut out, x + cell_w - 18.0, y + 1.0, 9.0);
-            }
-            // The quadrant's title, a link to its page.
-            let lines = title_lines(model, grid, q, current, inner, ts);
-            let text_w = widest(&lines, ts).min(inner);
-            let mut cy = y + g.pad + ts * 0.95;
-            TitleLink {
-                page,
-                label_end: "",
-                current: is_current,
-                ring: (
-                    x + g.pad - 4.0,
-                    y + g.pad - 4.0,
-                    text_w + 8.0,
-                    lines.len() as f64 * title_lh + 6.0,
-                ),
-                lines: &lines,
-                size: ts,
-                line_height: title_lh,
-                at: (x + g.pad, cy),
-                anchor: "start",
-            }
-            .draw(&mut out);
-            cy += (lines.len() as f64 - 1.0) * title_lh;
-            // On its own page: the quadrant's roles.
-            if is_current {
-                for (title, pages) in page_relations_of(model, grid, q) {
-                    cy += line_lh;
-                    let _ = write!(
-                        out,
-                        "<text class=\"qm-group-label\" x=\"{}\" y=\"{}\">{}</text>",
-                        n(x + g.pad),
-                        n(cy),
-                        escape_html(title)
-                    );
-                    for p in pages {
-                        cy += line_lh;
-                        let w = text_width(&p.title, g.label, true).min(inner);
-                        let _ = write!(
-                            out,
-                            "<a class=\"qm-related-link\" href=\"{}\" aria-label=\"{}: {}\">",
-                            escape_html(&p.url),
-                            escape_html(title),
-                            escape_html(&p.title)
-                        );
-                        focus_rect(
-                            &mut out,
-                            x + g.pad - 3.0,
-                            cy - g.label,
-                            w + 6.0,
-                            g.label * 1.4,
-                        );
-                        let _ = write!(
-                            out,
-                            "<text class=\"qm-related\" x=\"{}\" y=\"{}\">{}</text></a>",
-                            n(x + g.pad),
-                            n(cy),
-                            escape_html(&p.title)
-                        );
-                    }
-                }
-            }
-            cy += 6.0;
-            // The survey figures, as labelled bars.
-            if let Some(o) = &grid.overlay
-                && let Some(values) = o.values.get(&q)
-            {
-                let _ = write!(out, "<g class=\"qm-overlay\">");
-                for (k, (series, v)) in o.series.iter().zip(values).enumerate() {
-                    cy += line_lh;
-                    let value = v.map_or("–".to_string(), |v| {
-                        format!("{}{}", super::chart_number(v), o.unit)
-                    });
-                    let _ = write!(
-                        out,
-                        "<text class=\"qm-overlay-label\" x=\"{}\" y=\"{}\">{} <tspan class=\"qm-overlay-value\">{}</tspan></text>",
-                        n(x + g.pad),
-                        n(cy),
-                        escape_html(series),
-                        escape_html(&value)
-                    );
-                    if let Some(v) = v {
-                        let w = if o.max > 0.0 { inner * v / o.max } else { 0.0 };
-                        let _ = write!(
-                            out,
-                            "<rect class=\"qm-bar qm-bar-{}\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"/>",
-                            k % 4,
-                            n(x + g.pad),
-                            n(cy + 4.0),
-                            n(w.max(1.0)),
-                            n(OVERLAY_BAR)
-                        );
-                    }
-                    cy += OVERLAY_BAR + 4.0;
-                }
-                out.push_str("</g>");
-            }
-            // The markers, a row of each kind.
-            let mut my = cy + 4.0 + g.pitch / 2.0;
-            for group in markers_of(model, grid, q) {
-                if group.is_empty() {
-                    continue;
-                }
-                for (k, m) in group.iter().enumerate() {
-                    let mx = x + g.pad + g.marker_r + (k % per_row) as f64 * g.pitch;
-                    let row_y = my + (k / per_row) as f64 * g.pitch;
-                    let name = format!("{} {}", m.code, m.title);
-                    let _ = write!(
-                        out,
-                        "<a class=\"qm-marker qm-kind-{}\" href=\"{}\" aria-label=\"{}\">",
-                        m.kind % 3,
-                        escape_html(&m.url),
-                        escape_html(&name)
-                    );
-                    marker_shape(
-                        &mut out,
-                        m.kind,
-                        mx,
-                        row_y,
-                        g.marker_r + 5.0,
-                        "qm-ring-outer",
-                    );
-                    marker_shape(
-                        &mut out,
-                        m.kind,
-                        mx,
-                        row_y,
-                        g.marker_r + 5.0,
-                        "qm-ring-inner",
-                    );
-                    marker_shape(&mut out, m.kind, mx, row_y, g.marker_r, "qm-shape");
-                    let _ = write!(
-                        out,
-                        "<text class=\"qm-code\" x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text></a>",
-                        n(mx),
-                        n(row_y + g.code * 0.36),
-                        escape_html(&m.code)
-                    );
-                }
-                my += group.len().div_ceil(per_row) as f64 * g.pitch;
-            }
-            out.push_str("</g>");
-        }
-        y += row_h[r] + g.gap;
+    let title_lines = lines.len() as f64;
+    let title = TitleLinkView {
+        url: page.url.clone(),
+        label: page.title.clone(),
+        current: is_current,
+        ring,
+        text: text_block(x + g.pad, cy, Some(l.ts), l.title_lh, "start", lines),
+    };
+    cy += (title_lines - 1.0) * l.title_lh;
+    let groups = if is_current {
+        related_groups(l, x, &mut cy, q)
+    } else {
+        Vec::new()
+    };
+    cy += 6.0;
+    let overlay = overlay_bars(l, x, &mut cy, q);
+    QuadrantCell {
+        slug: page.slug.clone(),
+        current: is_current,
+        tick: is_current.then(|| tick(x + l.cell_w - 18.0, y + 1.0, 9.0)),
+        title,
+        groups,
+        overlay,
+        markers: place_markers(l, x, cy, q),
     }
-    out.push_str("</svg>");
+}
+
+/// On a quadrant's own page: its `page_relations` (its roles) under its title, from `cy` down.
+fn related_groups(l: &Layout, x: f64, cy: &mut f64, q: usize) -> Vec<RelatedGroup> {
+    let g = l.g;
+    let line_lh = g.label * 1.45;
+    let mut out = Vec::new();
+    for (title, pages) in page_relations_of(l.model, l.grid, q) {
+        *cy += line_lh;
+        let mut group = RelatedGroup {
+            x: n(x + g.pad),
+            y: n(*cy),
+            title: title.to_string(),
+            links: Vec::new(),
+        };
+        for p in pages {
+            *cy += line_lh;
+            let w = text_width(&p.title, g.label, true).min(l.inner);
+            group.links.push(RelatedLink {
+                url: p.url.clone(),
+                label: format!("{title}: {}", p.title),
+                ring: rect(x + g.pad - 3.0, *cy - g.label, w + 6.0, g.label * 1.4),
+                x: n(x + g.pad),
+                y: n(*cy),
+                title: p.title.clone(),
+            });
+        }
+        out.push(group);
+    }
     out
 }
 
-fn title_lines(
-    model: &Model,
-    grid: &Grid,
-    q: usize,
-    current: Option<usize>,
-    inner: f64,
-    ts: f64,
-) -> Vec<String> {
-    let _ = (grid, current);
-    wrap(&model.pages[q].title, inner, ts, true)
+/// The survey figures of a quadrant as labelled bars, from `cy` down.
+fn overlay_bars(l: &Layout, x: f64, cy: &mut f64, q: usize) -> Vec<OverlayBar> {
+    let g = l.g;
+    let line_lh = g.label * 1.45;
+    let Some(o) = &l.grid.overlay else {
+        return Vec::new();
+    };
+    let Some(values) = o.values.get(&q) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (k, (series, v)) in o.series.iter().zip(values).enumerate() {
+        *cy += line_lh;
+        out.push(OverlayBar {
+            x: n(x + g.pad),
+            y: n(*cy),
+            series: series.clone(),
+            value: v.map_or("–".to_string(), |v| {
+                format!("{}{}", l.model.strings.number(v), o.unit)
+            }),
+            bar: v.map(|v| {
+                let w = if o.max > 0.0 {
+                    l.inner * v / o.max
+                } else {
+                    0.0
+                };
+                rect(x + g.pad, *cy + 4.0, w.max(1.0), OVERLAY_BAR)
+            }),
+            style: k % 4,
+        });
+        *cy += OVERLAY_BAR + 4.0;
+    }
+    out
 }
 
-/// The whole map: two drawings and the text equivalent, in a figure.
-fn full_map(model: &Model, grid: &Grid, current: Option<usize>) -> String {
-    let mut out = String::new();
-    let _ = write!(
-        out,
-        "<figure class=\"qm qm-full{}\">\n<figcaption class=\"qm-caption\">{}",
-        if current.is_some() {
-            " qm-has-current"
-        } else {
-            ""
-        },
-        escape_html(&grid.title)
-    );
-    // The legend: what the markers are.
-    if !grid.markers.is_empty() {
-        out.push_str("<span class=\"qm-legend\">");
-        let shapes = ["rond", "vierkant", "ruit"];
-        let parts: Vec<String> = grid
-            .markers
-            .iter()
-            .enumerate()
-            .map(|(k, m)| {
-                format!(
-                    "<span class=\"qm-legend-item\"><span class=\"qm-legend-code qm-kind-{}\">{}</span> {} ({})</span>",
-                    k % 3,
-                    escape_html(&m.code),
-                    escape_html(&m.title),
-                    shapes[k % 3]
-                )
-            })
-            .collect();
-        out.push_str(&parts.join(" "));
-        out.push_str("</span>");
+/// The markers of a quadrant, a row of each kind, below `cy`.
+fn place_markers(l: &Layout, x: f64, cy: f64, q: usize) -> Vec<MarkerView> {
+    let g = l.g;
+    let per_row = markers_per_row(l);
+    let mut out = Vec::new();
+    let mut my = cy + 4.0 + g.pitch / 2.0;
+    for group in markers_of(l.model, l.grid, q) {
+        for (k, m) in group.iter().enumerate() {
+            let mx = x + g.pad + g.marker_r + (k % per_row) as f64 * g.pitch;
+            let row_y = my + (k / per_row) as f64 * g.pitch;
+            out.push(MarkerView {
+                kind: m.kind % 3,
+                url: m.url.clone(),
+                label: format!("{} {}", m.code, m.title),
+                ring: marker_shape(m.kind, mx, row_y, g.marker_r + 5.0),
+                shape: marker_shape(m.kind, mx, row_y, g.marker_r),
+                code: m.code.clone(),
+                code_x: n(mx),
+                code_y: n(row_y + g.code * 0.36),
+            });
+        }
+        my += group.len().div_ceil(per_row) as f64 * g.pitch;
     }
-    if let Some(o) = &grid.overlay {
-        let _ = write!(
-            out,
-            "<span class=\"qm-legend-overlay\">Balkjes: {}{}{}.</span>",
-            escape_html(&o.title),
-            if o.unit.is_empty() {
-                String::new()
-            } else {
-                format!(" ({})", escape_html(&o.unit))
-            },
-            if o.source.is_empty() {
-                String::new()
-            } else {
-                format!(", {}", escape_html(&o.source))
-            }
-        );
-    }
-    out.push_str("</figcaption>\n");
-    out.push_str(&full_svg(model, grid, current, &WIDE, "qm-svg-wide"));
-    out.push('\n');
-    out.push_str(&full_svg(model, grid, current, &NARROW, "qm-svg-narrow"));
-    out.push('\n');
-    out.push_str(&full_text(model, grid, current));
-    out.push_str("</figure>\n");
     out
 }
 
 /// The text equivalent of the whole map: per quadrant its link, place, figures and markers.
-fn full_text(model: &Model, grid: &Grid, current: Option<usize>) -> String {
-    let mut out = String::from(
-        "<details class=\"qm-text\" open=\"\">\n<summary>De kaart als lijst</summary>\n<ul class=\"qm-text-list\">\n",
-    );
+fn full_list(model: &Model, grid: &Grid, current: Option<usize>) -> Vec<ListQuadrant> {
+    let mut out = Vec::new();
     for (r, row) in grid.cells.iter().enumerate() {
         for (c, cell) in row.iter().enumerate() {
             let Some(q) = *cell else { continue };
-            let page = &model.pages[q];
-            let is_current = current == Some(q);
-            let _ = writeln!(
-                out,
-                "<li class=\"qm-text-quadrant{}\" data-quadrant=\"{}\"><p class=\"qm-text-title\"><a href=\"{}\"{}>{}</a>{} <span class=\"qm-where\">{}: {}, {}</span></p>",
-                if is_current { " is-current" } else { "" },
-                escape_html(&page.slug),
-                escape_html(&page.url),
-                if is_current {
-                    " aria-current=\"page\""
-                } else {
-                    ""
-                },
-                escape_html(&page.title),
-                if is_current { " (deze pagina)" } else { "" },
-                grid.place_name(r, c),
-                escape_html(&grid.column_labels[c]),
-                escape_html(&lower_first(&grid.row_labels[r]))
-            );
-            if let Some(o) = &grid.overlay
-                && let Some(values) = o.values.get(&q)
-            {
-                let figures: Vec<String> = o
-                    .series
-                    .iter()
-                    .zip(values)
-                    .filter_map(|(s, v)| {
-                        Some(format!(
-                            "{} {}{}",
-                            escape_html(s),
-                            escape_html(&super::chart_number((*v)?)),
-                            escape_html(&o.unit)
-                        ))
+            let mut item = list_quadrant(model, grid, r, c, q, current == Some(q));
+            item.figures = grid.overlay.as_ref().and_then(|o| {
+                let values = o.values.get(&q)?;
+                Some(Figures {
+                    title: o.title.clone(),
+                    source: o.source.clone(),
+                    values: o
+                        .series
+                        .iter()
+                        .zip(values)
+                        .filter_map(|(s, v)| {
+                            Some(format!("{s} {}{}", model.strings.number((*v)?), o.unit))
+                        })
+                        .collect(),
+                })
+            });
+            if item.current {
+                item.related = page_relations_of(model, grid, q)
+                    .into_iter()
+                    .map(|(title, pages)| ListGroup {
+                        title: title.to_string(),
+                        kind: 0,
+                        pages: pages.iter().map(|p| list_page(String::new(), p)).collect(),
                     })
                     .collect();
-                let _ = writeln!(
-                    out,
-                    "<p class=\"qm-text-overlay\">{}{}: {}</p>",
-                    escape_html(&o.title),
-                    if o.source.is_empty() {
-                        String::new()
-                    } else {
-                        format!(" ({})", escape_html(&o.source))
-                    },
-                    figures.join(", ")
-                );
             }
-            if is_current {
-                for (title, pages) in page_relations_of(model, grid, q) {
-                    let links: Vec<String> = pages
-                        .iter()
-                        .map(|p| {
-                            format!(
-                                "<a href=\"{}\">{}</a>",
-                                escape_html(&p.url),
-                                escape_html(&p.title)
-                            )
+            item.groups = markers_of(model, grid, q)
+                .into_iter()
+                .enumerate()
+                .filter(|(_, group)| !group.is_empty())
+                .map(|(k, group)| ListGroup {
+                    title: grid.markers[k].title.clone(),
+                    kind: k % 3,
+                    pages: group
+                        .into_iter()
+                        .map(|m| ListPage {
+                            code: m.code,
+                            url: m.url,
+                            title: m.title,
                         })
-                        .collect();
-                    let _ = writeln!(
-                        out,
-                        "<p class=\"qm-text-related\">{}: {}</p>",
-                        escape_html(title),
-                        links.join(", ")
-                    );
-                }
-            }
-            for (k, group) in markers_of(model, grid, q).into_iter().enumerate() {
-                if group.is_empty() {
-                    continue;
-                }
-                let _ = writeln!(
-                    out,
-                    "<p class=\"qm-text-group\">{}</p>\n<ul class=\"qm-text-markers\">",
-                    escape_html(&grid.markers[k].title)
-                );
-                for m in group {
-                    let _ = writeln!(
-                        out,
-                        "<li><span class=\"qm-legend-code qm-kind-{}\">{}</span> <a href=\"{}\">{}</a></li>",
-                        m.kind % 3,
-                        escape_html(&m.code),
-                        escape_html(&m.url),
-                        escape_html(&m.title)
-                    );
-                }
-                out.push_str("</ul>\n");
-            }
-            out.push_str("</li>\n");
+                        .collect(),
+                })
+                .collect();
+            out.push(item);
         }
     }
-    out.push_str("</ul>\n</details>\n");
     out
+}
+
+fn list_page(code: String, p: &PageInfo) -> ListPage {
+    ListPage {
+        code,
+        url: p.url.clone(),
+        title: p.title.clone(),
+    }
+}
+
+/// A quadrant in a map's text equivalent, with what every map says of it.
+fn list_quadrant(
+    model: &Model,
+    grid: &Grid,
+    r: usize,
+    c: usize,
+    q: usize,
+    current: bool,
+) -> ListQuadrant {
+    let page = &model.pages[q];
+    ListQuadrant {
+        slug: page.slug.clone(),
+        url: page.url.clone(),
+        title: page.title.clone(),
+        current,
+        place: grid.place_name(r, c, &model.strings),
+        column_label: grid.column_labels[c].clone(),
+        row_label: lower_first(&grid.row_labels[r]),
+        figures: None,
+        related: Vec::new(),
+        groups: Vec::new(),
+    }
 }
 
 fn lower_first(s: &str) -> String {
@@ -1142,120 +1284,77 @@ fn lower_first(s: &str) -> String {
     }
 }
 
+// ---------------------------------------------------------------------------------------------
+// The small map
+
 /// The small map of a page related to the quadrants: its quadrants highlighted and ticked.
-fn small_map(model: &Model, grid: &Grid, mine: &[usize]) -> String {
+fn small_map(model: &Model, grid: &Grid, mine: &[usize]) -> MapView {
     let g = &SMALL;
-    let cell_w = cell_width(grid, g);
-    let inner = cell_w - 2.0 * g.pad;
-    let ts = title_size(model, grid, inner, g.title);
-    let title_lh = ts * 1.2;
-    let lines_of = |q: usize| wrap(&model.pages[q].title, inner, ts, true);
-    let min_h = row_min(grid, g);
-    let row_h: Vec<f64> = grid
-        .cells
-        .iter()
-        .map(|row| {
-            row.iter()
-                .flatten()
-                .map(|&q| 2.0 * g.pad + lines_of(q).len() as f64 * title_lh)
-                .fold(min_h, f64::max)
-        })
-        .collect();
-    let (left, top) = margins(grid, g, cell_w);
-    let height = top + row_h.iter().sum::<f64>() + g.gap * (row_h.len() as f64 - 1.0) + 2.0;
-    let mut out = String::from("<figure class=\"qm qm-small\">\n");
-    let _ = writeln!(
-        out,
-        "<figcaption class=\"qm-caption\">{} <span class=\"qm-legend\">(✓ = hoort bij deze pagina)</span></figcaption>",
-        escape_html(&grid.title)
-    );
-    let _ = write!(
-        out,
-        "<svg class=\"qm-svg qm-svg-small\" viewBox=\"0 0 {} {}\" xmlns=\"http://www.w3.org/2000/svg\" role=\"group\" aria-label=\"{}\">",
-        n(g.width),
-        n(height),
-        escape_html(&grid.title)
-    );
-    axes(&mut out, grid, g, cell_w, &row_h);
-    let mut y = top;
+    let mut l = Layout::new(model, grid, g);
+    let title_h = |q: usize| 2.0 * g.pad + l.title_lines(q).len() as f64 * l.title_lh;
+    l.row_h = l.row_heights(title_h);
+    let drawing = l.drawing("qm-svg-small", "5", |x, y, r, q| {
+        Some(small_cell(&l, mine.contains(&q), x, y, r, q))
+    });
+    let mut list = Vec::new();
     for (r, row) in grid.cells.iter().enumerate() {
         for (c, cell) in row.iter().enumerate() {
-            let x = left + c as f64 * (cell_w + g.gap);
-            let Some(q) = *cell else { continue };
-            let is_mine = mine.contains(&q);
-            let page = &model.pages[q];
-            let lines = lines_of(q);
-            let text_h = lines.len() as f64 * title_lh;
-            let _ = write!(
-                out,
-                "<g class=\"qm-quadrant{}\" data-quadrant=\"{}\"><rect class=\"qm-cell\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"5\"/>",
-                if is_mine { " is-current" } else { "" },
-                escape_html(&page.slug),
-                n(x),
-                n(y),
-                n(cell_w),
-                n(row_h[r])
-            );
-            if is_mine {
-                tick(&mut out, x + 12.0, y + 12.0, 8.0);
+            if let Some(q) = *cell {
+                list.push(list_quadrant(model, grid, r, c, q, mine.contains(&q)));
             }
-            let text_w = widest(&lines, ts).min(inner);
-            let cx = x + cell_w / 2.0;
-            let ty = y + (row_h[r] - text_h) / 2.0;
-            TitleLink {
-                page,
-                label_end: if is_mine {
-                    " (hoort bij deze pagina)"
-                } else {
-                    ""
-                },
-                current: false,
-                ring: (
-                    cx - text_w / 2.0 - 4.0,
-                    ty - 3.0,
-                    text_w + 8.0,
-                    text_h + 6.0,
-                ),
-                lines: &lines,
-                size: ts,
-                line_height: title_lh,
-                at: (cx, ty + ts * 0.95),
-                anchor: "middle",
-            }
-            .draw(&mut out);
-            out.push_str("</g>");
-        }
-        y += row_h[r] + g.gap;
-    }
-    out.push_str("</svg>\n<ul class=\"qm-list\">\n");
-    for (r, row) in grid.cells.iter().enumerate() {
-        for (c, cell) in row.iter().enumerate() {
-            let Some(q) = *cell else { continue };
-            let page = &model.pages[q];
-            let is_mine = mine.contains(&q);
-            let _ = writeln!(
-                out,
-                "<li class=\"qm-list-item{}\" data-quadrant=\"{}\">{}<a href=\"{}\">{}</a> <span class=\"qm-where\">({})</span>{}</li>",
-                if is_mine { " is-current" } else { "" },
-                escape_html(&page.slug),
-                if is_mine {
-                    "<span class=\"qm-mine\" aria-hidden=\"true\">✓ </span>"
-                } else {
-                    ""
-                },
-                escape_html(&page.url),
-                escape_html(&page.title),
-                grid.place_name(r, c),
-                if is_mine {
-                    "<span class=\"visually-hidden\"> – hoort bij deze pagina</span>"
-                } else {
-                    ""
-                }
-            );
         }
     }
-    out.push_str("</ul>\n</figure>\n");
-    out
+    MapView {
+        kind: "small",
+        caption: grid.title.clone(),
+        has_current: true,
+        legend: Vec::new(),
+        overlay: None,
+        drawings: vec![drawing],
+        list,
+    }
+}
+
+/// A quadrant in the small map: its title centred, ticked when it is one of the page's.
+fn small_cell(l: &Layout, is_mine: bool, x: f64, y: f64, r: usize, q: usize) -> QuadrantCell {
+    let page = &l.model.pages[q];
+    let lines = l.title_lines(q);
+    let text_h = lines.len() as f64 * l.title_lh;
+    let text_w = widest(&lines, l.ts).min(l.inner);
+    let cx = x + l.cell_w / 2.0;
+    let ty = y + (l.row_h[r] - text_h) / 2.0;
+    let label = if is_mine {
+        format!("{} ({})", page.title, l.model.strings.get("map.belongs"))
+    } else {
+        page.title.clone()
+    };
+    QuadrantCell {
+        slug: page.slug.clone(),
+        current: is_mine,
+        tick: is_mine.then(|| tick(x + 12.0, y + 12.0, 8.0)),
+        title: TitleLinkView {
+            url: page.url.clone(),
+            label,
+            current: false,
+            ring: rect(
+                cx - text_w / 2.0 - 4.0,
+                ty - 3.0,
+                text_w + 8.0,
+                text_h + 6.0,
+            ),
+            text: text_block(
+                cx,
+                ty + l.ts * 0.95,
+                Some(l.ts),
+                l.title_lh,
+                "middle",
+                lines,
+            ),
+        },
+        groups: Vec::new(),
+        overlay: Vec::new(),
+        markers: Vec::new(),
+    }
 }
 
 #[cfg(test)]

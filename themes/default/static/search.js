@@ -413,7 +413,22 @@ function setupShortcuts(input) {
   });
 }
 
+/**
+ * The search page's text `key` from the theme's string tables (the page's data-strings), with a
+ * count `n` choosing singular or plural and `{name}` replaced by `params`.
+ */
+export function translate(strings, key, n, params = {}) {
+  let text = strings[key] ?? key;
+  if (typeof text === "object") text = n === 1 ? text.one : text.other;
+  if (n !== undefined) text = text.replaceAll("{n}", String(n));
+  for (const [name, value] of Object.entries(params)) text = text.replaceAll(`{${name}}`, value);
+  return text;
+}
+
 function setupResultsPage(root, index, base, collections) {
+  const strings = JSON.parse(root.dataset.strings || "{}");
+  const language = root.dataset.language || document.documentElement.lang || undefined;
+  const tr = (key, n, params) => translate(strings, key, n, params);
   const input = root.querySelector("input[type=search]");
   const status = root.querySelector("[data-search-status]");
   const list = root.querySelector("[data-search-results]");
@@ -449,7 +464,7 @@ function setupResultsPage(root, index, base, collections) {
     if (!q.trim()) {
       list.replaceChildren();
       facetBox.replaceChildren();
-      status.textContent = "Typ een of meer woorden om te zoeken.";
+      status.textContent = tr("prompt");
       more.hidden = true;
       return;
     }
@@ -490,10 +505,9 @@ function setupResultsPage(root, index, base, collections) {
     list.replaceChildren(...items);
     const total = results.hits.length;
     if (total === 0) {
-      status.textContent = `Niets gevonden voor „${input.value.trim()}”. Controleer de spelling of gebruik minder woorden.`;
+      status.textContent = tr("none", undefined, { query: input.value.trim() });
     } else {
-      const partial = results.partial ? " Geen pagina bevat alle woorden; dit zijn pagina's met een deel ervan." : "";
-      status.textContent = `${total} ${total === 1 ? "resultaat" : "resultaten"}.${partial}`;
+      status.textContent = tr("results", total) + (results.partial ? " " + tr("partial") : "");
     }
     more.hidden = total <= shown;
     renderFacets(results);
@@ -506,8 +520,8 @@ function setupResultsPage(root, index, base, collections) {
         .map((v, vi) => ({ vi, field: v[0], value: v[1], label: v[2] }))
         .filter((v) => v.field === fi && (counts.get(v.vi) || filters.includes(`${name}:${v.value}`)));
       if (values.length === 0) return null;
-      values.sort((a, b) => (counts.get(b.vi) || 0) - (counts.get(a.vi) || 0) || a.label.localeCompare(b.label, "nl"));
-      const fs = el("fieldset", { class: "facet" }, el("legend", {}, label));
+      values.sort((a, b) => (counts.get(b.vi) || 0) - (counts.get(a.vi) || 0) || a.label.localeCompare(b.label, language));
+      const fs = el("fieldset", { class: "facet" }, el("legend", {}, name === "collection" ? tr("collection_facet") : label));
       for (const v of values) {
         const key = `${name}:${v.value}`;
         const id = `facet-${fi}-${v.vi}`;

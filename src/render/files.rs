@@ -1,0 +1,170 @@
+//! The files every site has besides its pages, each drawn by a template of the theme that a site
+//! can override: the search page, `404.html`, `sitemap.xml`, `atom.xml`, `robots.txt` and a
+//! redirect page (`alias.html`) for every alias.
+
+use super::{Renderer, functions::strings_json};
+use crate::error::Diagnostic;
+use crate::output::OutputFile;
+use serde::Serialize;
+
+/// The feed holds the newest pages, at most this many.
+const FEED_ENTRIES: usize = 50;
+
+#[derive(Serialize)]
+struct SitemapEntry {
+    loc: String,
+    lastmod: Option<String>,
+}
+
+#[derive(Serialize)]
+struct FeedEntry<'a> {
+    title: &'a str,
+    url: String,
+    published: String,
+    updated: String,
+    summary: Option<&'a str>,
+    content: &'a str,
+}
+
+/// `2018-03-01` as an Atom timestamp.
+fn stamp(date: &str) -> String {
+    format!("{date}T00:00:00Z")
+}
+
+impl Renderer<'_> {
+    /// The search page, when the theme has one.
+    pub(super) fn search_page(
+        &self,
+        search: &crate::search::export::ClientData,
+    ) -> Result<Option<OutputFile>, Diagnostic> {
+        if !self.theme.has_template("search.html") {
+            return Ok(None);
+        }
+        let config = self.config();
+        let path = self.theme.url_segment("url.search");
+        let titles: Vec<&str> = config
+            .collections
+            .values()
+            .map(|c| c.title.as_str())
+            .collect();
+        let collections = serde_json::to_string(&titles).unwrap_or_default();
+        let page = serde_json::json!({
+            "title": self.theme.strings.get("search.title"),
+            "kind": "search",
+            "url": config.site_url(&path),
+            "permalink": config.absolute_url(&path),
+        });
+        let strings = strings_json(&self.theme.strings, "search.");
+        self.render_file("search.html", format!("{path}index.html"), |ctx| {
+            ctx.insert("page", &page);
+            ctx.insert("search_collections", &collections);
+            ctx.insert("search_parts", &search.parts.join(" "));
+            ctx.insert("search_pages", &search.pages);
+            ctx.insert("search_strings", &strings);
+        })
+        .map(Some)
+    }
+
+    pub(super) fn not_found_page(&self) -> Result<OutputFile, Diagnostic> {
+        let page = serde_json::json!({
+            "title": self.theme.strings.get("not_found.title"),
+            "kind": "404",
+            "url": self.config().site_url("404.html"),
+        });
+        self.render_file("404.html", "404.html".into(), |ctx| {
+            ctx.insert("page", &page)
+        })
+    }
+
+    /// A redirect page at every alias of every page.
+    pub(super) fn aliases(&self) -> Vec<Result<OutputFile, Diagnostic>> {
+        let config = self.config();
+        let mut out = Vec::new();
+        for n in &self.site.nodes {
+            for alias in &n.page.aliases {
+                let path = if alias.ends_with(".html") {
+                    alias.clone()
+                } else {
+                    format!("{alias}index.html")
+                };
+                let redirect = serde_json::json!({
+                    "url": config.site_url(&n.page.path),
+                    "permalink": config.absolute_url(&n.page.path),
+                    "title": n.page.title,
+                });
+                out.push(
+                    self.render_file("alias.html", path, |ctx| ctx.insert("redirect", &redirect)),
+                );
+            }
+        }
+        out
+    }
+
+    pub(super) fn sitemap(&self) -> Result<OutputFile, Diagnostic> {
+        let config = self.config();
+        let entries: Vec<SitemapEntry> = self
+            .site
+            .nodes
+            .iter()
+            .map(|n| SitemapEntry {
+                loc: config.absolute_url(&n.page.path),
+                lastmod: n.page.updated.clone().or_else(|| n.page.date.clone()),
+            })
+            .collect();
+        self.render_file("sitemap.xml", "sitemap.xml".into(), |ctx| {
+            ctx.insert("entries", &entries)
+        })
+    }
+
+    pub(super) fn robots(&self) -> Result<OutputFile, Diagnostic> {
+        let sitemap = self.config().absolute_url("sitemap.xml");
+        self.render_file("robots.txt", "robots.txt".into(), |ctx| {
+            ctx.insert("sitemap_url", &sitemap)
+        })
+    }
+
+    /// An Atom feed of the pages that have a date, newest first.
+    pub(super) fn atom_feed(&self) -> Result<OutputFile, Diagnostic> {
+        let site = self.site;
+        let config = self.config();
+        let mut dated: Vec<usize> = (0..site.nodes.len())
+            .filter(|&i| site.nodes[i].page.date.is_some())
+            .collect();
+        dated.sort_by(|&a, &b| {
+            let (pa, pb) = (&site.nodes[a].page, &site.nodes[b].page);
+            pb.date.cmp(&pa.date).then_with(|| pa.path.cmp(&pb.path))
+        });
+        dated.truncate(FEED_ENTRIES);
+        let updated = site
+            .nodes
+            .iter()
+            .filter_map(|n| n.page.updated.as_ref().or(n.page.date.as_ref()))
+            .max()
+            .map(|d| stamp(d));
+        let entries: Vec<FeedEntry> = dated
+            .into_iter()
+            .map(|i| {
+                let p = &site.nodes[i].page;
+                let date = p.date.as_deref().unwrap_or_default();
+                FeedEntry {
+                    title: &p.title,
+                    url: config.absolute_url(&p.path),
+                    published: stamp(date),
+                    updated: stamp(p.updated.as_deref().unwrap_or(date)),
+                    summary: p.summary.as_deref(),
+                    content: self.drawn[i].as_deref().unwrap_or(&self.bodies[i].html),
+                }
+            })
+            .collect();
+        let feed = serde_json::json!({
+            "url": config.absolute_url("atom.xml"),
+            "home": config.absolute_url(""),
+            "updated": updated.unwrap_or_else(|| "1970-01-01T00:00:00Z".into()),
+            "author": if config.author.is_empty() { &config.title } else { &config.author },
+        });
+        self.render_file("atom.xml", "atom.xml".into(), |ctx| {
+            ctx.insert("feed", &feed);
+            ctx.insert("entries", &entries);
+        })
+    }
+}
