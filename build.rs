@@ -1,5 +1,7 @@
-//! The default theme is compiled into the binary (`src/theme.rs`); a file added to or removed
-//! from it must rebuild the binary, which the embedding alone does not notice.
+//! The default theme (`src/theme.rs`) and the starter sites of `init` (`src/init/`) are compiled
+//! into the binary; a file added to or removed from them must rebuild it, which the embedding
+//! alone does not notice.
 fn main() {
     println!("cargo:rerun-if-changed=themes/default");
+    println!("cargo:rerun-if-changed=src/init");
 }

@@ -51,14 +51,14 @@ async function coldQuery(q) {
   });
   // Timed in the page: from the input event to the status line announcing results.
   await page.evaluate(() => {
-    const input = document.querySelector("#zoekveld");
+    const input = document.querySelector("#search-field");
     const status = document.querySelector("[data-search-status]");
     input.addEventListener("input", () => (window.__t0 = performance.now()), { once: true });
     new MutationObserver(() => {
       if (window.__t1 === undefined && /resultaat|resultaten|Niets gevonden/.test(status.textContent)) window.__t1 = performance.now();
     }).observe(status, { childList: true, characterData: true, subtree: true });
   });
-  await page.fill("#zoekveld", q);
+  await page.fill("#search-field", q);
   await page.waitForFunction(() => window.__t1 !== undefined);
   const ms = Math.round((await page.evaluate(() => window.__t1 - window.__t0)) - 120); // minus the typing debounce
   await page.waitForTimeout(150); // let the facet file (loaded after the results show) finish

@@ -23,12 +23,20 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Start a new site: a site.toml, two collections and a few pages that build as they are.
+    Init {
+        /// The folder to create it in (new or empty; default: the current folder).
+        dir: Option<PathBuf>,
+        /// The language of the site and of every fixed text.
+        #[arg(long, default_value = "nl", value_parser = ["nl", "en"])]
+        language: String,
+    },
     /// Build the site into the output folder (default: `public/`).
     Build {
         /// Output folder, instead of site.toml's `output_dir`.
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
-        /// Base URL, instead of site.toml's `base_url` (e.g. https://example.nl/kenniskring/leren/).
+        /// Base URL, instead of site.toml's `base_url` (e.g. https://example.nl/kb/water/).
         #[arg(long, value_name = "URL")]
         base_url: Option<String>,
         /// Include pages marked `draft: true`.
@@ -63,7 +71,7 @@ pub enum Command {
     Search {
         /// The words to look for.
         query: String,
-        /// Keep only pages with this facet value (e.g. themas=participatie); repeatable.
+        /// Keep only pages with this facet value (e.g. topics=water); repeatable.
         #[arg(long = "filter", value_name = "FIELD=VALUE")]
         filters: Vec<String>,
         #[arg(long, default_value_t = 10)]
@@ -96,8 +104,13 @@ pub fn main() -> i32 {
             return if e.use_stderr() { 2 } else { 0 };
         }
     };
+    if let Command::Init { dir, language } = &cli.command {
+        let dir = dir.clone().unwrap_or_else(|| PathBuf::from("."));
+        return exit_code(run_init(&dir, language));
+    }
     let root = crate::find_root(cli.root.as_deref().unwrap_or(std::path::Path::new(".")));
     let result = match cli.command {
+        Command::Init { .. } => Ok(()),
         Command::Build {
             out,
             base_url,
@@ -133,6 +146,10 @@ pub fn main() -> i32 {
             json,
         } => run_search(root, &query, &filters, limit, json),
     };
+    exit_code(result)
+}
+
+fn exit_code(result: Result<()>) -> i32 {
     match result {
         Ok(()) => 0,
         Err(e) => {
@@ -140,6 +157,22 @@ pub fn main() -> i32 {
             e.exit_code()
         }
     }
+}
+
+fn run_init(dir: &std::path::Path, language: &str) -> Result<()> {
+    let files = crate::init::init(dir, language)?;
+    let shown = crate::error::display_path(dir);
+    println!("created a new site in {shown} ({} files):", files.len());
+    for f in &files {
+        println!("  {}", crate::error::display_path(f));
+    }
+    let cd = if shown == "." {
+        String::new()
+    } else {
+        format!("cd {shown} && ")
+    };
+    println!("next: {cd}kennisbank serve   (then open http://127.0.0.1:1111/)");
+    Ok(())
 }
 
 /// Print an error with every diagnostic it carries.

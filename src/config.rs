@@ -101,7 +101,7 @@ pub struct CollectionConfig {
     /// When set, a page `<collection>/<url.handout>/` with this title shows every page of the
     /// collection in full, to print as one handout.
     pub handout: Option<String>,
-    /// One page of the collection, as messages and labels name it (`les` for `lessen`);
+    /// One page of the collection, as messages and labels name it (`guide` for `guides`);
     /// default: "page".
     pub singular: Option<String>,
     /// In declaration order, which is the order pages show them in.
@@ -552,7 +552,7 @@ impl Config {
         }
     }
 
-    /// The path part of `base_url`, always starting and ending with `/` (`/kenniskring/leren/`).
+    /// The path part of `base_url`, always starting and ending with `/` (`/kb/water/`).
     pub fn base_path(&self) -> String {
         self.base_path_checked().unwrap_or_else(|_| "/".into())
     }
@@ -584,7 +584,7 @@ impl Config {
         self.base_url.trim().trim_end_matches('/')
     }
 
-    /// The absolute URL of a site path (`lessen/x/` → `https://x.nl/leren/lessen/x/`).
+    /// The absolute URL of a site path (`guides/x/` → `https://x.nl/kb/guides/x/`).
     pub fn absolute_url(&self, path: &str) -> String {
         format!(
             "{}/{}",
@@ -593,7 +593,7 @@ impl Config {
         )
     }
 
-    /// The root-relative URL of a site path, under the base path (`lessen/x/` → `/leren/lessen/x/`).
+    /// The root-relative URL of a site path, under the base path (`guides/x/` → `/kb/guides/x/`).
     pub fn site_url(&self, path: &str) -> String {
         format!("{}{}", self.base_path(), path.trim_start_matches('/'))
     }
@@ -699,16 +699,16 @@ fn find_line(text: &str, needle: &str) -> usize {
 mod tests {
     use super::*;
 
-    const MINIMAL: &str = "title = \"T\"\nbase_url = \"https://example.nl/kenniskring/leren\"\n";
+    const MINIMAL: &str = "title = \"T\"\nbase_url = \"https://example.nl/kb/water\"\n";
 
     #[test]
     fn base_path_comes_from_base_url() {
         let c = Config::parse(MINIMAL).unwrap();
-        assert_eq!(c.base_path(), "/kenniskring/leren/");
-        assert_eq!(c.site_url("lessen/x/"), "/kenniskring/leren/lessen/x/");
+        assert_eq!(c.base_path(), "/kb/water/");
+        assert_eq!(c.site_url("guides/x/"), "/kb/water/guides/x/");
         assert_eq!(
-            c.absolute_url("/lessen/x/"),
-            "https://example.nl/kenniskring/leren/lessen/x/"
+            c.absolute_url("/guides/x/"),
+            "https://example.nl/kb/water/guides/x/"
         );
     }
 
@@ -726,15 +726,15 @@ mod tests {
     #[test]
     fn relation_to_unknown_collection_suggests_the_right_one() {
         let text = format!(
-            "{MINIMAL}[collections.lessen]\ntitle = \"L\"\n[collections.kwadranten]\ntitle = \"K\"\n\
-             [collections.lessen.relations.k]\nto = \"kwadrant\"\ninverse = \"lessen\"\n"
+            "{MINIMAL}[collections.guides]\ntitle = \"G\"\n[collections.rivers]\ntitle = \"R\"\n\
+             [collections.guides.relations.r]\nto = \"river\"\ninverse = \"guides\"\n"
         );
         let Err(Error::Content(d)) = Config::parse(&text) else {
             panic!("expected an error")
         };
         assert_eq!(d.0[0].line, 7);
         assert!(
-            d.0[0].message.contains("did you mean `kwadranten`"),
+            d.0[0].message.contains("did you mean `rivers`"),
             "{}",
             d.0[0].message
         );

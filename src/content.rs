@@ -42,12 +42,12 @@ pub struct RelationRef {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Page {
-    /// The source file relative to the site root (`content/lessen/x.md`); empty for generated pages.
+    /// The source file relative to the site root (`content/guides/x.md`); empty for generated pages.
     pub file: String,
     pub kind: PageKind,
     pub collection: Option<String>,
     pub slug: String,
-    /// Site path without the base: `""` (home), `lessen/`, `lessen/x/`.
+    /// Site path without the base: `""` (home), `guides/`, `guides/x/`.
     pub path: String,
     pub title: String,
     pub summary: Option<String>,
@@ -558,7 +558,7 @@ fn parse_page(
     Some(page)
 }
 
-/// The page kind, collection and file stem of a root-relative path like `content/lessen/x.md`.
+/// The page kind, collection and file stem of a root-relative path like `content/guides/x.md`.
 fn classify(rel: &Path) -> (PageKind, Option<String>, String) {
     let under: Vec<String> = rel
         .components()
@@ -966,9 +966,9 @@ mod tests {
 
     #[test]
     fn values_are_located_in_their_key_block() {
-        let front = "title: x\nkwadranten:\n  - to: responsief\n    why: y\nthemas: [responsief]\n";
+        let front = "title: x\ncases:\n  - to: river\n    why: y\ntopics: [river]\n";
         let kl = key_lines(front);
-        assert_eq!(locate_value(front, &kl, "kwadranten", "responsief"), (4, 9));
-        assert_eq!(locate_value(front, &kl, "themas", "responsief"), (6, 10));
+        assert_eq!(locate_value(front, &kl, "cases", "river"), (4, 9));
+        assert_eq!(locate_value(front, &kl, "topics", "river"), (6, 10));
     }
 }

@@ -18,7 +18,7 @@ pub enum Severity {
 /// One problem in one file.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub struct Diagnostic {
-    /// Path relative to the site root, with `/` separators (`content/lessen/x.md`).
+    /// Path relative to the site root, with `/` separators (`content/guides/x.md`).
     pub file: String,
     /// 1-based line, 0 when the problem concerns the whole file.
     pub line: usize,
@@ -189,7 +189,7 @@ pub fn did_you_mean<'a>(
     for c in candidates {
         let c_lower = c.to_lowercase();
         let whole = strsim::levenshtein(&wanted_lower, &c_lower);
-        // A typed beginning of a longer name (`responsief` for `responsieve-overheid`) counts
+        // A typed beginning of a longer name (`rijn` for `rijn-en-ijssel`) counts
         // as one edit more than its distance to that beginning.
         let prefix: String = c_lower.chars().take(wanted_lower.chars().count()).collect();
         let dist = if prefix.chars().count() < c_lower.chars().count() {
@@ -217,21 +217,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn suggests_the_quadrant_an_editor_meant() {
-        let quadrants = [
-            "rechtmatige-overheid",
-            "responsieve-overheid",
-            "samenwerkende-overheid",
-        ];
-        assert_eq!(
-            did_you_mean("responsief", quadrants),
-            Some("responsieve-overheid")
-        );
-        assert_eq!(
-            did_you_mean("samenwerkend-overheid", quadrants),
-            Some("samenwerkende-overheid")
-        );
-        assert_eq!(did_you_mean("kampen", quadrants), None);
+    fn suggests_the_name_an_editor_meant() {
+        let rivers = ["waal-en-maas", "rijn-en-ijssel", "schelde-en-leie"];
+        assert_eq!(did_you_mean("rijn", rivers), Some("rijn-en-ijssel"));
+        assert_eq!(did_you_mean("waal-en-mas", rivers), Some("waal-en-maas"));
+        assert_eq!(did_you_mean("kampen", rivers), None);
     }
 
     #[test]
@@ -244,7 +234,7 @@ mod tests {
 
     #[test]
     fn diagnostic_prints_file_line_column() {
-        let d = Diagnostic::error("content/lessen/x.md", 4, 12, "unknown kwadrant");
-        assert_eq!(d.to_string(), "content/lessen/x.md:4:12: unknown kwadrant");
+        let d = Diagnostic::error("content/guides/x.md", 4, 12, "unknown topic");
+        assert_eq!(d.to_string(), "content/guides/x.md:4:12: unknown topic");
     }
 }

@@ -31,7 +31,7 @@ pub struct Link {
 pub struct Node {
     pub page: Page,
     pub headings: Vec<Heading>,
-    /// Internal link targets as written (`@/lessen/x.md#kop`, `x#kop`) → site path with fragment.
+    /// Internal link targets as written (`@/guides/x.md#part`, `x#part`) → site path with fragment.
     pub links: HashMap<String, String>,
     /// Outgoing relations by name, in the order site.toml declares them.
     pub relations: IndexMap<String, Vec<Link>>,
@@ -303,7 +303,7 @@ fn resolve_links(
     out
 }
 
-/// `lessen/x.md`, `lessen/_index.md`, `_index.md`, `x.md` (standalone) → node.
+/// `guides/x.md`, `guides/_index.md`, `_index.md`, `x.md` (standalone) → node.
 fn resolve_file_link(file: &str, index: &Index) -> Result<usize, String> {
     let path = match file.strip_suffix(".md") {
         Some("_index") => String::new(),

@@ -11,6 +11,7 @@ pub mod content;
 pub mod error;
 pub mod graph;
 pub mod i18n;
+pub mod init;
 pub mod markdown;
 pub mod output;
 pub mod render;

@@ -22,7 +22,7 @@ pub enum Data {
 
 #[derive(Debug, Clone)]
 pub struct OutputFile {
-    /// Site-relative path with `/` separators (`lessen/x/index.html`).
+    /// Site-relative path with `/` separators (`guides/x/index.html`).
     pub path: String,
     pub data: Data,
 }

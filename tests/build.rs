@@ -370,10 +370,10 @@ fn a_collection_with_a_handout_prints_every_page_on_one_page() {
     let out = build(site.path(), &[]);
     let handout = read(out.join("lessen/alles/index.html"));
     let first = handout
-        .find("<h2 id=\"eerste-les-titel\"")
+        .find("<h2 id=\"eerste-les-title\"")
         .expect("first lesson");
     let second = handout
-        .find("<h2 id=\"tweede-les-titel\"")
+        .find("<h2 id=\"tweede-les-title\"")
         .expect("second lesson");
     assert!(first < second, "in the collection's order");
     assert!(

@@ -1,7 +1,7 @@
 //! The functions and filters every template can use (the views add theirs in `crate::views`):
 //!
 //! - `asset(path="style.css")`: the URL of a static file, fingerprinted;
-//! - `url(path="lessen/")`: a URL under the site's base path;
+//! - `url(path="guides/")`: a URL under the site's base path;
 //! - `t(key="search.button")`: a text of the string tables, with `n=` for a count (singular or
 //!   plural) and any other argument filling in `{name}`;
 //! - `| long_date`: `2018-03-01` written out in the site's language;

@@ -333,7 +333,7 @@ impl<'a> Renderer<'a> {
         })
     }
 
-    /// A collection's list, cut into pages of `paginate_by` (`lessen/`, `lessen/pagina/2/`, …).
+    /// A collection's list, cut into pages of `paginate_by` (`guides/`, `guides/page/2/`, …).
     fn render_section(
         &self,
         i: usize,

@@ -62,6 +62,15 @@ fn js(s: &str) -> String {
     serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into())
 }
 
+/// Whether a site path is one of the files [`export`] writes (a theme may put its search page
+/// in the same folder, as `search/index.html`).
+pub fn is_export_file(path: &str) -> bool {
+    ["search/p/", "search/v/", "search/c/"]
+        .iter()
+        .any(|dir| path.starts_with(dir))
+        || path == "search/facets.json"
+}
+
 /// Every search file of the site.
 pub fn export(model: &SearchModel, collections: &[String]) -> Export {
     let coll_of = collection_numbers(model, collections);

@@ -22,7 +22,7 @@ pub const MAX_SECTIONS: usize = 32;
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct PageDoc {
     pub title: String,
-    /// Site path without the base path: `lessen/x/`.
+    /// Site path without the base path: `guides/x/`.
     pub path: String,
     pub collection: Option<String>,
     pub summary: String,
@@ -69,7 +69,7 @@ pub struct SearchModel {
     /// Empty for stop words.
     pub vocabulary: BTreeMap<String, Vec<u32>>,
     pub terms: Vec<TermPostings>,
-    /// Facet field names (`collection`, `themas`, …) and their labels.
+    /// Facet field names (`collection`, `topics`, …) and their labels.
     pub facet_fields: Vec<(String, String)>,
     pub facet_values: Vec<FacetValue>,
     /// For each page, the indexes of its facet values.
@@ -190,7 +190,7 @@ pub fn parse_filters(model: &SearchModel, filters: &[String]) -> Result<Vec<u32>
         .iter()
         .map(|f| {
             let (field, value) = f.split_once('=').ok_or_else(|| {
-                format!("filter `{f}` must be written FIELD=VALUE, e.g. themas=participatie")
+                format!("filter `{f}` must be written FIELD=VALUE, e.g. topics=water")
             })?;
             if !model.facet_fields.iter().any(|(n, _)| n == field) {
                 let names = model.facet_fields.iter().map(|(n, _)| n.as_str());

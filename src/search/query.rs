@@ -351,7 +351,7 @@ mod tests {
 
     #[test]
     fn edit_distance_counts_and_stops_early() {
-        assert_eq!(edit_distance("particpatie", "participatie", 2), 1);
+        assert_eq!(edit_distance("particpant", "participant", 2), 1);
         assert_eq!(edit_distance("abc", "abc", 1), 0);
         assert_eq!(edit_distance("abcdef", "uvwxyz", 2), 3);
     }

@@ -95,7 +95,9 @@ pub fn apply_theme(ws: &mut Compiled, root: &Path, current: &Output) -> Option<O
         if !path.starts_with("search/") {
             break;
         }
-        out.files.insert(path.clone(), data.clone());
+        if search::export::is_export_file(path) {
+            out.files.insert(path.clone(), data.clone());
+        }
     }
     let out = std::sync::Mutex::new(out);
     let diags =
@@ -169,7 +171,8 @@ pub fn apply_search(ws: &mut Compiled, done: SearchDone, out: &mut Output) -> Op
         crate::render::render_search_page(&ws.site, &ws.bodies, &ws.theme, &done.export.client)
             .ok()?;
     ws.search_client = done.export.client;
-    out.files.retain(|path, _| !path.starts_with("search/"));
+    out.files
+        .retain(|path, _| !search::export::is_export_file(path));
     for f in done.export.files.into_iter().chain(page) {
         out.files.insert(f.path, f.data);
     }

@@ -52,7 +52,7 @@ pub struct Model {
     /// Members of each collection in the collection's order.
     pub collections: BTreeMap<String, Vec<usize>>,
     by_url: HashMap<String, usize>,
-    /// Content files (`lessen/x.md`, relative to `content/`) → page.
+    /// Content files (`guides/x.md`, relative to `content/`) → page.
     by_file: HashMap<String, usize>,
     /// The quadrant grid, when `[views.quadrants]` is configured.
     pub grid: Option<quadrant::Grid>,

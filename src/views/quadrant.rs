@@ -22,11 +22,11 @@ use std::collections::BTreeMap;
 /// A kind of marker: the pages of one inverse relation of the quadrant pages.
 #[derive(Debug, Clone)]
 pub struct MarkerKind {
-    /// The inverse name on the quadrant pages (`lessen`).
+    /// The inverse name on the quadrant pages (`guides`).
     pub inverse: String,
     /// The short code before the number (`L`).
     pub code: String,
-    /// The title of the source collection (`Lessen`).
+    /// The title of the source collection (`Guides`).
     pub title: String,
 }
 

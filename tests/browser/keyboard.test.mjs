@@ -108,7 +108,7 @@ test("back on the home page, Tab and Enter lead to a case", async () => {
 
 test("the header search box leads to results, and ArrowDown moves to the first result", async () => {
   await page.goto(server.base);
-  await tabUntil((i) => i.id === "header-zoekveld", "the search box in the header");
+  await tabUntil((i) => i.id === "header-search-field", "the search box in the header");
   await page.keyboard.type("participatie");
   await page.keyboard.press("Enter");
   await page.waitForURL(`${server.base}zoeken/?q=participatie`);
@@ -116,8 +116,8 @@ test("the header search box leads to results, and ArrowDown moves to the first r
   // On the results page the search field (which holds the query) has the focus, visibly ...
   const field = await page.evaluate(focusInfo);
   assertIndicator(field, "the search field of the results page");
-  assert.equal(field.id, "zoekveld", `the results page focuses its search field, not ${field.desc}`);
-  assert.equal(await page.inputValue("#zoekveld"), "participatie");
+  assert.equal(field.id, "search-field", `the results page focuses its search field, not ${field.desc}`);
+  assert.equal(await page.inputValue("#search-field"), "participatie");
   // ... and ArrowDown moves from it to the first result.
   const first = await page.locator("[data-search-results] li a").first().evaluate((a) => a.href);
   await page.keyboard.press("ArrowDown");

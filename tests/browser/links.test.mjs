@@ -176,7 +176,7 @@ test("the crawl covers the site", () => {
 test("every link and asset answers 200", () => {
   const broken = new Problems();
   for (const e of crawl.edges) {
-    // A same-page link (#inhoud) on the 404 page stays on that page.
+    // A same-page link (#main-content) on the 404 page stays on that page.
     if (e.url === e.from && e.ref.value.startsWith("#")) continue;
     const status = crawl.pages.get(e.url).status;
     if (status !== 200) broken.add(`<${e.ref.element} ${e.ref.attr}="${e.ref.value}"> → HTTP ${status}`, e.from);
@@ -204,7 +204,7 @@ test("every #fragment names an id on its target page", () => {
     if (!idsOf.get(e.url).has(e.fragment)) missing.add(`<${e.ref.element} ${e.ref.attr}="${e.ref.value}"> → no id="${e.fragment}" on ${e.url === e.from ? "the page itself" : short(e.url)}`, e.from);
   }
   missing.assertNone("links to a missing #fragment");
-  assert.ok(crawl.edges.some((e) => e.fragment === "inhoud"), "the skip links were checked");
+  assert.ok(crawl.edges.some((e) => e.fragment === "main-content"), "the skip links were checked");
 });
 
 test("no link or asset points outside the sub-path, except external links in the content", () => {
