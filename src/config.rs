@@ -34,6 +34,9 @@ pub struct Config {
     /// Pages per list page; 0 turns pagination off.
     #[serde(default = "default_paginate_by")]
     pub paginate_by: usize,
+    /// The most entries the Atom feed holds, newest first; 0 lists every dated page.
+    #[serde(default = "default_feed_limit")]
+    pub feed_limit: usize,
     /// In declaration order: the order of the main navigation and the home page.
     #[serde(default)]
     pub collections: IndexMap<String, CollectionConfig>,
@@ -81,6 +84,9 @@ fn default_output_dir() -> String {
 }
 fn default_paginate_by() -> usize {
     20
+}
+fn default_feed_limit() -> usize {
+    50
 }
 
 /// A folder under `content/` with its own fields and relations.

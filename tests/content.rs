@@ -813,9 +813,23 @@ fn every_page_has_a_date_and_the_feed_lists_them() {
     assert!(!entries.is_empty(), "the feed has no entries");
     assert_eq!(
         entries.len(),
-        dated.min(50),
-        "one entry a dated page, up to the feed's 50"
+        dated,
+        "one entry a dated page (feed_limit = 0)"
     );
+    // What RFC 4287 requires of a feed and its entries: an id, a title and an updated date each,
+    // an author, ids that differ, and a link to each entry's page.
+    for name in ["id", "title"] {
+        assert!(
+            child(root, name).is_some_and(|t| !t.is_empty()),
+            "feed {name}"
+        );
+    }
+    let author = root.children().find(|c| c.has_tag_name((atom, "author")));
+    assert!(
+        author.is_some_and(|a| child(a, "name").is_some()),
+        "feed author"
+    );
+    let mut ids = std::collections::BTreeSet::new();
     for e in entries {
         for name in ["id", "title", "updated", "published"] {
             assert!(
@@ -823,6 +837,16 @@ fn every_page_has_a_date_and_the_feed_lists_them() {
                 "an entry without {name}"
             );
         }
+        assert!(
+            ids.insert(child(e, "id").unwrap()),
+            "two entries share an id"
+        );
+        let link = e.children().find(|c| c.has_tag_name((atom, "link")));
+        assert!(
+            link.is_some_and(|l| l.attribute("rel") == Some("alternate")
+                && l.attribute("href").is_some_and(|h| h.starts_with("http"))),
+            "an entry without its page's link"
+        );
     }
     assert!(undated.is_empty(), "pages without a date: {undated:#?}");
 }

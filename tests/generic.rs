@@ -453,3 +453,37 @@ fn no_name_of_the_shipped_knowledge_base_is_in_the_engine_or_the_default_theme()
         found.join("\n")
     );
 }
+
+#[test]
+fn the_feed_lists_the_most_recently_changed_pages_up_to_its_limit() {
+    let tmp = bare_fixture("generic");
+    let site = tmp.path().join("site");
+    let entries = |site: &Path| {
+        let out = site.parent().unwrap().join("public");
+        let built = kennisbank(site, &["build", "--out", out.to_str().unwrap(), "--force"]);
+        assert!(built.status.success(), "{}", stderr(&built));
+        let feed = read(out.join("atom.xml"));
+        feed.match_indices("<entry>")
+            .map(|(i, _)| {
+                let id = &feed[i..];
+                let id = &id[id.find("<id>").unwrap() + 4..];
+                id[..id.find("</id>").unwrap()].to_string()
+            })
+            .collect::<Vec<_>>()
+    };
+    // The survey (dated 2025-06-01, updated 2025-09-15) was changed after the about page
+    // (2025-07-01): it comes first.
+    assert_eq!(
+        entries(&site),
+        [
+            "https://example.org/water/survey/",
+            "https://example.org/water/about/"
+        ]
+    );
+    edit(
+        &site.join("site.toml"),
+        "author = \"Water editors\"",
+        "author = \"Water editors\"\nfeed_limit = 1",
+    );
+    assert_eq!(entries(&site), ["https://example.org/water/survey/"]);
+}

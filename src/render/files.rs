@@ -7,9 +7,6 @@ use crate::error::Diagnostic;
 use crate::output::OutputFile;
 use serde::Serialize;
 
-/// The feed holds the newest pages, at most this many.
-const FEED_ENTRIES: usize = 50;
-
 #[derive(Serialize)]
 struct SitemapEntry {
     loc: String,
@@ -123,18 +120,26 @@ impl Renderer<'_> {
         })
     }
 
-    /// An Atom feed of the pages that have a date, newest first.
+    /// An Atom feed of the pages that have a date, the most recently updated first, at most
+    /// `feed_limit` of them.
     pub(super) fn atom_feed(&self) -> Result<OutputFile, Diagnostic> {
         let site = self.site;
         let config = self.config();
         let mut dated: Vec<usize> = (0..site.nodes.len())
             .filter(|&i| site.nodes[i].page.date.is_some())
             .collect();
+        let changed = |i: usize| {
+            let p = &site.nodes[i].page;
+            p.updated.as_ref().or(p.date.as_ref())
+        };
         dated.sort_by(|&a, &b| {
-            let (pa, pb) = (&site.nodes[a].page, &site.nodes[b].page);
-            pb.date.cmp(&pa.date).then_with(|| pa.path.cmp(&pb.path))
+            changed(b)
+                .cmp(&changed(a))
+                .then_with(|| site.nodes[a].page.path.cmp(&site.nodes[b].page.path))
         });
-        dated.truncate(FEED_ENTRIES);
+        if config.feed_limit > 0 {
+            dated.truncate(config.feed_limit);
+        }
         let updated = site
             .nodes
             .iter()
