@@ -9,7 +9,7 @@
 
 use crate::config::Config;
 use crate::i18n::Strings;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 use tera::{Kwargs, State, TeraResult, Value};
 
@@ -41,7 +41,21 @@ pub fn register(
         },
     );
     let s = strings.clone();
-    tera.register_function("t", move |kwargs: Kwargs, _: &State| translate(&s, &kwargs));
+    // Most calls name a key alone: their texts are made into template values once.
+    let plain: HashMap<String, Value> = strings
+        .keys()
+        .filter(|k| !k.is_empty())
+        .map(|k| (k.to_string(), Value::from(strings.get(k))))
+        .collect();
+    tera.register_function("t", move |kwargs: Kwargs, _: &State| {
+        if kwargs.iter().nth(1).is_none()
+            && let Ok(Some(key)) = kwargs.get::<&str>("key")
+            && let Some(text) = plain.get(key)
+        {
+            return Ok(text.clone());
+        }
+        translate(&s, &kwargs).map(Value::from)
+    });
     let s = strings.clone();
     tera.register_filter("long_date", move |date: &str, _: Kwargs, _: &State| {
         s.long_date(date)
