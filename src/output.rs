@@ -201,7 +201,7 @@ pub struct WriteStats {
 /// Write `output` to `out` atomically. `force` accepts a non-empty folder the generator did
 /// not write before (its files are replaced).
 pub fn write(output: &Output, out: &Path, force: bool) -> Result<WriteStats> {
-    let writer = Writer::begin(out, force)?;
+    let writer = Writer::begin(out, force, &|_| {})?;
     output.files.par_iter().for_each(|(path, data)| {
         writer.add(OutputFile {
             path: path.clone(),
@@ -218,6 +218,8 @@ pub fn write(output: &Output, out: &Path, force: bool) -> Result<WriteStats> {
 pub struct Writer {
     out: PathBuf,
     tmp: PathBuf,
+    /// Held while this build writes: a second build of the same output folder waits for it.
+    _lock: std::fs::File,
     previous: HashMap<String, (u64, u64)>,
     state: std::sync::Mutex<WriterState>,
 }
@@ -231,15 +233,36 @@ struct WriterState {
     error: Option<Error>,
 }
 
+/// Take the lock of an output folder, waiting (after calling `waiting`) while another build
+/// holds it. The operating system releases it when the holder ends, however it ends.
+fn lock_output(path: &Path, waiting: &dyn Fn(&Path)) -> Result<std::fs::File> {
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(path)
+        .map_err(|e| Error::io(path, e))?;
+    match file.try_lock() {
+        Ok(()) => return Ok(file),
+        Err(std::fs::TryLockError::WouldBlock) => waiting(path),
+        Err(std::fs::TryLockError::Error(e)) => return Err(Error::io(path, e)),
+    }
+    file.lock().map_err(|e| Error::io(path, e))?;
+    Ok(file)
+}
+
 impl Writer {
-    /// Check that `out` may be replaced and open the temporary folder.
-    pub fn begin(out: &Path, force: bool) -> Result<Writer> {
+    /// Check that `out` may be replaced and open the temporary folder. When another build is
+    /// writing the same folder, `waiting` is called and the build waits for it to finish.
+    pub fn begin(out: &Path, force: bool, waiting: &dyn Fn(&Path)) -> Result<Writer> {
         let out = absolute(out);
         let name = out
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
         let parent = out.parent().map(Path::to_path_buf).unwrap_or_default();
+        std::fs::create_dir_all(&parent).map_err(|e| Error::io(&parent, e))?;
+        let lock = lock_output(&parent.join(format!(".{name}.kennisbank-lock")), waiting)?;
         let previous = if out.exists() {
             if !out.is_dir() {
                 return Err(Error::Usage(format!(
@@ -259,7 +282,6 @@ impl Writer {
             }
             manifest.unwrap_or_default()
         } else {
-            std::fs::create_dir_all(&parent).map_err(|e| Error::io(&parent, e))?;
             HashMap::new()
         };
         remove_stale_temp_dirs(&parent, &name);
@@ -268,6 +290,7 @@ impl Writer {
         Ok(Writer {
             out,
             tmp,
+            _lock: lock,
             previous,
             state: Default::default(),
         })
@@ -476,12 +499,13 @@ mod tests {
         assert_eq!((s2.written, s2.linked), (1, 1));
         assert_eq!(std::fs::read(out.join("b.txt")).unwrap(), b"B2");
         assert_eq!(std::fs::read(out.join("a/index.html")).unwrap(), b"A");
-        // no temporary folder is left behind
-        let names: Vec<_> = std::fs::read_dir(dir.path())
+        // no temporary folder is left behind, only the folder and its lock file
+        let mut names: Vec<_> = std::fs::read_dir(dir.path())
             .unwrap()
-            .map(|e| e.unwrap().file_name())
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
             .collect();
-        assert_eq!(names, vec![std::ffi::OsString::from("public")]);
+        names.sort();
+        assert_eq!(names, [".public.kennisbank-lock", "public"]);
     }
 
     #[test]

@@ -227,7 +227,7 @@ fn a_failed_build_leaves_the_previous_site_untouched() {
     let o = kennisbank(site.path(), &["build"]);
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains(
-        "content/lessen/derde-les.md:3:1: field `nummer` must be an integer, found `drie`"
+        "content/lessen/derde-les.md:3:9: field `nummer` must be an integer, found `drie`"
     ));
     assert_eq!(read_tree(&out), before, "the previous site changed");
     assert_no_temporary_folders(site.path());
@@ -362,6 +362,15 @@ fn summary_line_counts_pages_and_collections() {
         last.starts_with("11 pages, 3 collections, 0 warnings in "),
         "{last}"
     );
+    // The drafts left out are named, so an editor knows where a page went.
+    assert!(
+        err.contains(
+            "left out 1 draft (add --drafts to include them): content/lessen/geheime-les.md\n"
+        ),
+        "{err}"
+    );
+    let with = stderr(&kennisbank(site.path(), &["build", "--drafts"]));
+    assert!(!with.contains("left out"), "{with}");
 }
 
 #[test]

@@ -2,7 +2,7 @@
 //! structs built from the graph and the rendered bodies.
 
 use crate::config::{CollectionConfig, Config};
-use crate::error::{Diagnostic, Diagnostics, suggestion};
+use crate::error::{Diagnostics, suggestion};
 use crate::graph::Site;
 use serde::Serialize;
 use serde_json::Value as Json;
@@ -191,16 +191,14 @@ fn footer_ctx(site: &Site) -> (FooterCtx, Diagnostics) {
     let c = &site.config;
     let mut diags = Diagnostics::default();
     let mut links = Vec::new();
-    for link in &c.footer.links {
+    for (i, link) in c.footer.links.iter().enumerate() {
         match resolve_footer_link(site, &link.to) {
             Ok(url) => links.push(FooterLinkCtx {
                 title: link.title.clone(),
                 url,
             }),
-            Err(msg) => diags.push(Diagnostic::error(
-                crate::config::CONFIG_FILE,
-                c.line_in_table("footer", "links"),
-                0,
+            Err(msg) => diags.push(c.error_at(
+                &format!("footer.links.{i}.to"),
                 format!("[footer]: link `{}`: {msg}", link.to),
             )),
         }

@@ -2,12 +2,16 @@
 //! every internal link and anchor in Markdown, computes the inverse relations, orders the
 //! collections, and checks that no two URLs collide.
 
+mod links;
+
+pub use links::markdown_options;
+
 use crate::config::{Config, WhyRule};
 use crate::content::{Asset, Content, Page, PageKind};
-use crate::error::{Diagnostic, Diagnostics, line_col, suggestion};
+use crate::error::{Diagnostic, Diagnostics, suggestion};
 use crate::text::slugify;
 use indexmap::IndexMap;
-use pulldown_cmark::{Event, LinkType, Parser, Tag, TagEnd};
+use links::{Index, Scan, resolve_links, scan_body};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -49,6 +53,8 @@ pub struct Site {
     /// Members of each collection, in the collection's configured order.
     pub collections: BTreeMap<String, Vec<usize>>,
     pub assets: Vec<Asset>,
+    /// The files of the drafts left out of the build.
+    pub drafts: Vec<String>,
 }
 
 impl Site {
@@ -71,6 +77,7 @@ pub fn build(config: Config, content: Content, include_drafts: bool) -> (Site, D
         .into_iter()
         .partition(|p| include_drafts || !p.draft);
     let draft_paths: BTreeSet<String> = drafts.iter().map(|p| p.path.clone()).collect();
+    let draft_files: Vec<String> = drafts.iter().map(|p| p.file.clone()).collect();
 
     let scans: Vec<Scan> = pages.par_iter().map(scan_body).collect();
     let mut nodes: Vec<Node> = pages
@@ -86,17 +93,10 @@ pub fn build(config: Config, content: Content, include_drafts: bool) -> (Site, D
             next: None,
         })
         .collect();
-    let index = Index::new(&nodes, draft_paths);
+    let mut index = Index::new(&nodes, draft_paths, &content.assets);
+    index.broken = content.broken;
 
     for (i, scan) in scans.iter().enumerate() {
-        for d in &scan.problems {
-            diags.push(Diagnostic::error(
-                &nodes[i].page.file,
-                d.0,
-                d.1,
-                d.2.clone(),
-            ));
-        }
         let links = resolve_links(i, scan, &nodes, &index, &mut diags);
         nodes[i].links = links;
     }
@@ -109,6 +109,7 @@ pub fn build(config: Config, content: Content, include_drafts: bool) -> (Site, D
         nodes,
         collections,
         assets: content.assets,
+        drafts: draft_files,
     };
     (site, diags)
 }
@@ -122,11 +123,11 @@ pub fn replace_body(site: &mut Site, i: usize, page: Page) -> bool {
         return false;
     }
     let scan = scan_body(&page);
-    if scan.headings != site.nodes[i].headings || !scan.problems.is_empty() {
+    if scan.headings != site.nodes[i].headings {
         return false;
     }
     let old = std::mem::replace(&mut site.nodes[i].page, page);
-    let index = Index::new(&site.nodes, BTreeSet::new());
+    let index = Index::new(&site.nodes, BTreeSet::new(), &site.assets);
     let mut diags = Diagnostics::default();
     let links = resolve_links(i, &scan, &site.nodes, &index, &mut diags);
     if diags.has_errors() {
@@ -135,237 +136,6 @@ pub fn replace_body(site: &mut Site, i: usize, page: Page) -> bool {
     }
     site.nodes[i].links = links;
     true
-}
-
-/// Lookup tables over the nodes.
-struct Index {
-    by_path: HashMap<String, usize>,
-    /// `collection/slug` and bare `slug` → nodes (a bare slug may be ambiguous).
-    by_slug: HashMap<String, Vec<usize>>,
-    drafts: BTreeSet<String>,
-}
-
-impl Index {
-    fn new(nodes: &[Node], drafts: BTreeSet<String>) -> Self {
-        let mut by_path = HashMap::new();
-        let mut by_slug: HashMap<String, Vec<usize>> = HashMap::new();
-        for (i, n) in nodes.iter().enumerate() {
-            by_path.insert(n.page.path.clone(), i);
-            if n.page.kind != PageKind::Home {
-                by_slug.entry(n.page.slug.clone()).or_default().push(i);
-            }
-        }
-        Index {
-            by_path,
-            by_slug,
-            drafts,
-        }
-    }
-
-    fn all_slugs(&self) -> impl Iterator<Item = &str> {
-        self.by_slug.keys().map(String::as_str)
-    }
-}
-
-/// What the graph needs from a page body: its headings and its internal links.
-struct Scan {
-    headings: Vec<Heading>,
-    /// (destination as written, byte offset in the body, is wiki link)
-    links: Vec<(String, usize, bool)>,
-    /// (line, column, message)
-    problems: Vec<(usize, usize, String)>,
-}
-
-pub fn markdown_options() -> pulldown_cmark::Options {
-    use pulldown_cmark::Options;
-    Options::ENABLE_TABLES
-        | Options::ENABLE_FOOTNOTES
-        | Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_TASKLISTS
-        | Options::ENABLE_SMART_PUNCTUATION
-        | Options::ENABLE_HEADING_ATTRIBUTES
-        | Options::ENABLE_WIKILINKS
-}
-
-/// Heading ids as the Markdown stage will emit them: explicit `{#id}` or the slug of the text,
-/// made unique within the page with `-1`, `-2`, ….
-fn scan_body(page: &Page) -> Scan {
-    let mut headings = Vec::new();
-    let mut links = Vec::new();
-    let mut used: HashMap<String, usize> = HashMap::new();
-    let mut current: Option<(u8, Option<String>, String)> = None;
-    for (event, range) in Parser::new_ext(&page.body, markdown_options()).into_offset_iter() {
-        match event {
-            Event::Start(Tag::Heading { level, id, .. }) => {
-                current = Some((level as u8, id.map(|s| s.to_string()), String::new()));
-            }
-            Event::Text(t) | Event::Code(t) => {
-                if let Some((_, _, text)) = current.as_mut() {
-                    text.push_str(&t);
-                }
-            }
-            Event::End(TagEnd::Heading(_)) => {
-                if let Some((level, explicit, title)) = current.take() {
-                    let base = explicit.unwrap_or_else(|| {
-                        let s = slugify(&title);
-                        if s.is_empty() { "kop".into() } else { s }
-                    });
-                    let id = unique_id(&mut used, base);
-                    headings.push(Heading {
-                        level,
-                        id,
-                        title: title.trim().to_string(),
-                    });
-                }
-            }
-            Event::Start(Tag::Link {
-                link_type,
-                dest_url,
-                ..
-            }) => {
-                let wiki = matches!(link_type, LinkType::WikiLink { .. });
-                if wiki || dest_url.starts_with("@/") || dest_url.starts_with('#') {
-                    links.push((dest_url.to_string(), range.start, wiki));
-                }
-            }
-            _ => {}
-        }
-    }
-    Scan {
-        headings,
-        links,
-        problems: Vec::new(),
-    }
-}
-
-fn unique_id(used: &mut HashMap<String, usize>, base: String) -> String {
-    let n = used.entry(base.clone()).or_insert(0);
-    *n += 1;
-    if *n == 1 {
-        base
-    } else {
-        format!("{base}-{}", *n - 1)
-    }
-}
-
-/// Resolve the internal links of node `i` into site paths; report the ones that lead nowhere.
-fn resolve_links(
-    i: usize,
-    scan: &Scan,
-    nodes: &[Node],
-    index: &Index,
-    diags: &mut Diagnostics,
-) -> HashMap<String, String> {
-    let page = &nodes[i].page;
-    let mut out = HashMap::new();
-    for (dest, offset, wiki) in &scan.links {
-        let (line, col) = line_col(&page.body, *offset);
-        let at = |msg: String| Diagnostic::error(&page.file, page.body_line + line - 1, col, msg);
-        let (target, fragment) = match dest.split_once('#') {
-            Some((t, f)) => (t, Some(f)),
-            None => (dest.as_str(), None),
-        };
-        let node = if target.is_empty() {
-            Ok(i)
-        } else if let Some(file) = target.strip_prefix("@/") {
-            resolve_file_link(file, index)
-        } else if *wiki {
-            resolve_wiki_link(target, index)
-        } else {
-            continue;
-        };
-        let node = match node {
-            Ok(n) => n,
-            Err(msg) => {
-                diags.push(at(msg));
-                continue;
-            }
-        };
-        let mut url = nodes[node].page.path.clone();
-        if let Some(f) = fragment.filter(|f| !f.is_empty()) {
-            if !nodes[node].headings.iter().any(|h| h.id == f) {
-                let ids = nodes[node].headings.iter().map(|h| h.id.as_str());
-                let where_ = if node == i {
-                    "this page".to_string()
-                } else {
-                    format!("`{}`", nodes[node].page.title)
-                };
-                diags.push(at(format!(
-                    "anchor `#{f}` does not exist on {where_}{}",
-                    suggestion(f, ids)
-                )));
-                continue;
-            }
-            url = format!("{url}#{f}");
-        }
-        out.insert(dest.clone(), url);
-    }
-    out
-}
-
-/// `guides/x.md`, `guides/_index.md`, `_index.md`, `x.md` (standalone) → node.
-fn resolve_file_link(file: &str, index: &Index) -> Result<usize, String> {
-    let path = match file.strip_suffix(".md") {
-        Some("_index") => String::new(),
-        Some(p) => match p.strip_suffix("/_index") {
-            Some(coll) => format!("{coll}/"),
-            None => format!("{p}/"),
-        },
-        None => {
-            return Err(format!(
-                "internal link `@/{file}` must name a Markdown file (`@/collectie/pagina.md`)"
-            ));
-        }
-    };
-    if let Some(&n) = index.by_path.get(&path) {
-        return Ok(n);
-    }
-    if index.drafts.contains(&path) {
-        return Err(format!(
-            "link to `@/{file}`, which is a draft and will not be published"
-        ));
-    }
-    let known: Vec<String> = index
-        .by_path
-        .keys()
-        .map(|p| format!("{}.md", p.trim_end_matches('/')))
-        .collect();
-    Err(format!(
-        "link to `@/{file}`, which does not exist{}",
-        suggestion(file, known.iter().map(String::as_str))
-    ))
-}
-
-/// `[[slug]]` or `[[collectie/slug]]` → node; a bare slug must be unique.
-fn resolve_wiki_link(target: &str, index: &Index) -> Result<usize, String> {
-    if target.contains('/') {
-        let path = format!("{}/", target.trim_matches('/'));
-        return index
-            .by_path
-            .get(&path)
-            .copied()
-            .ok_or_else(|| format!("link to `[[{target}]]`, which does not exist"));
-    }
-    match index.by_slug.get(target).map(Vec::as_slice) {
-        Some([n]) => Ok(*n),
-        Some(many) if many.len() > 1 => Err(format!(
-            "`[[{target}]]` is ambiguous: {} pages have this slug; write `[[collectie/{target}]]`",
-            many.len()
-        )),
-        _ if index
-            .drafts
-            .iter()
-            .any(|p| p.trim_end_matches('/').rsplit('/').next() == Some(target)) =>
-        {
-            Err(format!(
-                "link to `[[{target}]]`, which is a draft and will not be published"
-            ))
-        }
-        _ => Err(format!(
-            "link to `[[{target}]]`, which does not exist{}",
-            suggestion(target, index.all_slugs())
-        )),
-    }
 }
 
 fn resolve_relations(config: &Config, nodes: &mut [Node], index: &Index, diags: &mut Diagnostics) {
@@ -387,10 +157,16 @@ fn resolve_relations(config: &Config, nodes: &mut [Node], index: &Index, diags: 
                 let at = |msg: String| Diagnostic::error(&page.file, r.line, r.column, msg);
                 // A target is named by its slug; a name that is not a slug (`Zaanstad`) is slugified.
                 let mut path = format!("{}/{}/", spec.to, r.to);
-                if !index.by_path.contains_key(&path) && !index.drafts.contains(&path) {
+                if !index.by_path.contains_key(&path)
+                    && !index.drafts.contains(&path)
+                    && !index.broken.contains(&path)
+                {
                     path = format!("{}/{}/", spec.to, slugify(&r.to));
                 }
                 let Some(&target) = index.by_path.get(&path) else {
+                    if index.broken.contains(&path) {
+                        continue;
+                    }
                     if index.drafts.contains(&path) {
                         diags.push(at(format!(
                             "`{name}` links to `{}`, which is a draft and will not be published",
