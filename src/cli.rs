@@ -238,13 +238,13 @@ fn print_drafts(c: &crate::Compiled) {
 
 /// `57 pages, 6 collections, 0 warnings in 84 ms`
 pub fn summary(c: &crate::Compiled, start: Instant) -> String {
-    let w = c.warnings.warnings().count();
+    let plural =
+        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
     format!(
-        "{} pages, {} collections, {} warning{} in {} ms",
-        c.page_count(),
-        c.site.collections.len(),
-        w,
-        if w == 1 { "" } else { "s" },
+        "{}, {}, {} in {} ms",
+        plural(c.page_count(), "page", "pages"),
+        plural(c.site.collections.len(), "collection", "collections"),
+        plural(c.warnings.warnings().count(), "warning", "warnings"),
         start.elapsed().as_millis()
     )
 }

@@ -149,7 +149,9 @@ fn compile_into(opts: &BuildOptions, sink: &dyn output::Sink) -> Result<Compiled
     watch.laps.extend(search_laps);
     let collections: Vec<String> = site.config.collections.keys().cloned().collect();
     let exported = search::export::export(&search, &collections);
-    exported.files.into_par_iter().for_each(|f| sink.add(f));
+    let checker = output::links::LinkCheck::new(sink, &site.config.base_path());
+    use output::Sink as _;
+    exported.files.into_par_iter().for_each(|f| checker.add(f));
     let search_client = exported.client;
     watch.lap("export");
     diags.extend(render::render_site(
@@ -157,9 +159,11 @@ fn compile_into(opts: &BuildOptions, sink: &dyn output::Sink) -> Result<Compiled
         &bodies,
         &theme,
         &search_client,
-        sink,
+        &checker,
     ));
     watch.lap("render");
+    diags.extend(check_links(checker, &site, &bodies, &theme));
+    watch.lap("links");
     for path in &sink.collisions() {
         diags.push(Diagnostic::error(
             content::CONTENT_DIR,
@@ -180,6 +184,35 @@ fn compile_into(opts: &BuildOptions, sink: &dyn output::Sink) -> Result<Compiled
         search_client,
         bodies,
         theme,
+    })
+}
+
+/// The links of the built site that lead nowhere, reported at the Markdown line that wrote them
+/// or at the template.
+fn check_links(
+    checker: output::links::LinkCheck,
+    site: &graph::Site,
+    bodies: &[markdown::Rendered],
+    theme: &render::Theme,
+) -> Diagnostics {
+    let by_file: std::collections::HashMap<String, usize> = site
+        .nodes
+        .iter()
+        .enumerate()
+        .map(|(i, n)| (format!("{}index.html", n.page.path), i))
+        .collect();
+    checker.finish(|file| {
+        let &i = by_file.get(file)?;
+        let page = &site.nodes[i].page;
+        Some(output::links::Source {
+            file: if page.file.is_empty() {
+                file.to_string()
+            } else {
+                page.file.clone()
+            },
+            unchecked: &bodies[i].unchecked,
+            template: render::template_file(site, theme, i),
+        })
     })
 }
 

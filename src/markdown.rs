@@ -23,6 +23,10 @@ pub struct Rendered {
     /// The body cut at every `h2` and `h3`: the part before the first heading, then one section a
     /// heading. Search hits link to the section they sit in.
     pub sections: Vec<Section>,
+    /// Links of the body that the graph could not check (root-relative or relative URLs), as
+    /// the HTML has them, with the line and column they are written at: the check of the built
+    /// site reports them there when they lead nowhere.
+    pub unchecked: Vec<(String, usize, usize)>,
 }
 
 /// A chart block, read, and where it goes in the page's HTML.
@@ -148,6 +152,7 @@ struct PageRenderer<'a> {
     charts: Vec<(usize, views::chart::Chart)>,
     text: String,
     sections: Vec<Section>,
+    unchecked: Vec<(String, usize, usize)>,
 }
 
 impl<'a> PageRenderer<'a> {
@@ -199,10 +204,16 @@ impl<'a> PageRenderer<'a> {
             );
             return None;
         }
-        if dest.starts_with('/') && !dest.starts_with("//") {
-            return Some(self.site.config.site_url(dest));
+        let url = if dest.starts_with('/') && !dest.starts_with("//") {
+            self.site.config.site_url(dest)
+        } else {
+            dest.to_string()
+        };
+        if !is_external(&url) && !url.contains(':') {
+            let (line, column) = self.line_of(offset);
+            self.unchecked.push((url.clone(), line, column));
         }
-        Some(dest.to_string())
+        Some(url)
     }
 
     fn html(&mut self, html: String) {
@@ -433,6 +444,7 @@ impl<'a> PageRenderer<'a> {
             text: self.text,
             word_count,
             sections,
+            unchecked: self.unchecked,
         };
         (rendered, self.diags)
     }
@@ -462,6 +474,7 @@ fn render_page(
         charts: Vec::new(),
         text: String::new(),
         sections: vec![Section::default()],
+        unchecked: Vec::new(),
     };
     for (event, range) in Parser::new_ext(&node.page.body, markdown_options()).into_offset_iter() {
         r.event(event, range.start);

@@ -729,7 +729,16 @@ fn classify(rel: &Path) -> (PageKind, Option<String>, String) {
 }
 
 /// A generated list page for every collection that has no `_index.md`.
+/// And a generated home page when there is no `content/_index.md` (or it failed to load): every
+/// site has a home, which the theme links to.
 fn add_missing_sections(pages: &mut Vec<Page>, config: &Config) {
+    if !pages.iter().any(|p| p.kind == PageKind::Home) {
+        pages.push(Page {
+            title: config.title.clone(),
+            summary: (!config.description.is_empty()).then(|| config.description.clone()),
+            ..Page::blank(String::new(), PageKind::Home, None)
+        });
+    }
     for (name, cc) in &config.collections {
         let has = pages
             .iter()

@@ -252,16 +252,17 @@ fn resolve_target(
     if target.starts_with('/') {
         return Ok(Target::Unchecked);
     }
-    // Relative to the page's own file: a page file, or a file beside it.
+    // Relative to the page's own file: a page file, or a file beside it. Other relative URLs
+    // (`../`) are relative to the page's URL, checked in the built site.
+    let is_file = target.ends_with(".md") || has_extension(target) || kind == LinkKind::Image;
+    if !is_file {
+        return Ok(Target::Unchecked);
+    }
     let Some(file) = join_relative(page.source_dir(), target) else {
         return Err(Some(format!(
             "`{target}` leads out of content/; write a path inside the site"
         )));
     };
-    let is_file = target.ends_with(".md") || has_extension(target) || kind == LinkKind::Image;
-    if !is_file {
-        return Ok(Target::Unchecked);
-    }
     resolve_content_file(&file, target, index)
 }
 

@@ -167,22 +167,7 @@ impl<'a> Renderer<'a> {
     }
 
     fn template_for(&self, node: &Node) -> String {
-        let p = &node.page;
-        if let Some(t) = &p.template {
-            return t.clone();
-        }
-        let generic = match p.kind {
-            PageKind::Home => return "index.html".into(),
-            PageKind::Section => "section.html",
-            _ => "page.html",
-        };
-        if let Some(c) = &p.collection {
-            let specific = format!("{c}/{generic}");
-            if self.theme.has_template(&specific) {
-                return specific;
-            }
-        }
-        generic.into()
+        template_name(self.theme, node)
     }
 
     /// The renderer of a site, with the views registered; problems of the views model, the
@@ -404,6 +389,32 @@ impl<'a> Renderer<'a> {
             })
             .collect()
     }
+}
+
+/// The template that draws a page: its `template:`, else `<collection>/page.html` (or
+/// `section.html`) when the theme has one, else `page.html`, `section.html` or `index.html`.
+fn template_name(theme: &Theme, node: &Node) -> String {
+    let p = &node.page;
+    if let Some(t) = &p.template {
+        return t.clone();
+    }
+    let generic = match p.kind {
+        PageKind::Home => return "index.html".into(),
+        PageKind::Section => "section.html",
+        _ => "page.html",
+    };
+    if let Some(c) = &p.collection {
+        let specific = format!("{c}/{generic}");
+        if theme.has_template(&specific) {
+            return specific;
+        }
+    }
+    generic.into()
+}
+
+/// The file of the template that draws node `i`, as problems name it.
+pub fn template_file(site: &Site, theme: &Theme, i: usize) -> String {
+    theme.template_file(&template_name(theme, &site.nodes[i]))
 }
 
 /// The `index.html` of a site path.

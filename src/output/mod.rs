@@ -3,6 +3,8 @@
 //! folder is swapped into place in one step, so a failed or killed build leaves the previous
 //! site whole. The output folder guard refuses folders the generator must never replace.
 
+pub mod links;
+
 use crate::error::{Error, Result, display_path};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
