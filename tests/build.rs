@@ -148,22 +148,86 @@ fn sitemap_and_feed_are_well_formed_xml() {
     assert!(robots.contains("Sitemap: https://example.nl/kenniskring/leren/sitemap.xml"));
 }
 
+/// What a draft of the `basic` fixture leaves in a file: its words (in any case: the search
+/// files hold them folded), its URL or its alias.
+fn draft_traces(text: &str) -> Vec<&'static str> {
+    let lower = text.to_lowercase();
+    ["geheimwoord", "geheime-les", "geheim/"]
+        .into_iter()
+        .filter(|t| lower.contains(t))
+        .collect()
+}
+
+fn sitemap_locs(xml: &str) -> Vec<String> {
+    let doc = roxmltree::Document::parse(xml).expect("sitemap parses");
+    doc.descendants()
+        .filter(|n| n.has_tag_name("loc"))
+        .filter_map(|n| n.text().map(str::to_string))
+        .collect()
+}
+
+/// The `<id>` (the page's URL) of every entry of an Atom feed.
+fn feed_ids(xml: &str) -> Vec<String> {
+    let doc = roxmltree::Document::parse(xml).expect("feed parses");
+    doc.descendants()
+        .filter(|n| n.has_tag_name("entry"))
+        .flat_map(|e| {
+            e.children()
+                .filter(|c| c.has_tag_name("id"))
+                .filter_map(|c| c.text().map(str::to_string))
+        })
+        .collect()
+}
+
 #[test]
 fn drafts_appear_in_no_file_unless_asked() {
+    // The draft has a date, a relation, an alias and words of its own: without --drafts none of
+    // it may reach a page, a list, the handout, the sitemap, the feed or the search files.
     let site = fixture("basic");
     let out = build(site.path(), &[]);
-    for (path, bytes) in read_tree(&out) {
-        let text = String::from_utf8_lossy(&bytes);
-        assert!(!text.contains("GEHEIMWOORD"), "draft leaked into {path}");
-        assert!(!path.contains("geheim"), "draft file {path}");
-    }
     let with = site.path().join("met-concepten");
     let o = kennisbank(
         site.path(),
         &["build", "--drafts", "--out", with.to_str().unwrap()],
     );
     assert!(o.status.success(), "{}", stderr(&o));
-    assert!(read(with.join("lessen/geheime-les/index.html")).contains("GEHEIMWOORD"));
+    let url = "https://example.nl/kenniskring/leren/lessen/geheime-les/";
+
+    let without = read_tree(&out);
+    for (path, bytes) in &without {
+        let traces = draft_traces(&String::from_utf8_lossy(bytes));
+        assert!(traces.is_empty(), "draft leaked into {path}: {traces:?}");
+        assert!(!path.contains("geheim"), "draft file {path}");
+    }
+    assert!(!sitemap_locs(&read(out.join("sitemap.xml"))).contains(&url.to_string()));
+    assert!(!feed_ids(&read(out.join("atom.xml"))).contains(&url.to_string()));
+
+    // With --drafts the same checks find the draft in every kind of file, so they can see a leak.
+    let drafted = read_tree(&with);
+    assert!(sitemap_locs(&read(with.join("sitemap.xml"))).contains(&url.to_string()));
+    assert!(feed_ids(&read(with.join("atom.xml"))).contains(&url.to_string()));
+    for file in [
+        "lessen/geheime-les/index.html",
+        "lessen/pagina/2/index.html",
+        "lessen/alles/index.html",
+        "kwadranten/responsieve-overheid/index.html",
+        "geheim/index.html",
+    ] {
+        assert!(
+            !draft_traces(&read(with.join(file))).is_empty(),
+            "--drafts: the draft is not on {file}"
+        );
+    }
+    let in_search = drafted
+        .iter()
+        .filter(|(p, b)| {
+            p.starts_with("search/") && !draft_traces(&String::from_utf8_lossy(b)).is_empty()
+        })
+        .count();
+    assert!(
+        in_search >= 2,
+        "--drafts: the draft is in {in_search} search files"
+    );
 }
 
 #[test]
