@@ -587,10 +587,13 @@ impl<'a> Renderer<'a> {
             .cloned()
             .unwrap_or_default();
         let pages: Vec<PageCtx> = members.iter().map(|&j| self.page_ctx(j)).collect();
-        // Heading ids repeat from page to page ("de-les"): give each page's ids its slug.
+        // Heading ids repeat from page to page ("de-les"): give each page's ids its slug. A
+        // link to a page that is on the handout goes to its section there.
+        let sections: std::collections::HashMap<&str, &str> =
+            pages.iter().map(|p| (p.url.as_str(), p.slug)).collect();
         let contents: Vec<String> = pages
             .iter()
-            .map(|p| prefix_ids(p.content, p.slug))
+            .map(|p| link_to_sections(&prefix_ids(p.content, p.slug), &sections))
             .collect();
         let path = handout_path(collection);
         let cc = &self.config().collections[collection];
@@ -877,6 +880,35 @@ fn prefix_ids(html: &str, slug: &str) -> String {
         .replace("href=\"#", &format!("href=\"#{slug}-"))
         .replace("url(#", &format!("url(#{slug}-"))
         .replace("aria-labelledby=\"", &format!("aria-labelledby=\"{slug}-"))
+}
+
+/// On a handout, point links to pages that are on it at their sections: with `sections` mapping
+/// `/base/lessen/x/` to `x`, `href="/base/lessen/x/#kop"` becomes `href="#x-kop"` (the ids
+/// [`prefix_ids`] gave that page's headings) and `href="/base/lessen/x/"` becomes `href="#x"`.
+fn link_to_sections(html: &str, sections: &std::collections::HashMap<&str, &str>) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(at) = rest.find("href=\"") {
+        let (head, tail) = rest.split_at(at + "href=\"".len());
+        out.push_str(head);
+        let end = tail.find('"').unwrap_or(tail.len());
+        let href = &tail[..end];
+        let (page, fragment) = href.split_once('#').unwrap_or((href, ""));
+        match sections.get(page) {
+            Some(slug) => {
+                out.push('#');
+                out.push_str(slug);
+                if !fragment.is_empty() {
+                    out.push('-');
+                    out.push_str(fragment);
+                }
+            }
+            None => out.push_str(href),
+        }
+        rest = &tail[end..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// A redirect page for an old URL: no script, so it works under a strict CSP.
