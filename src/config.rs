@@ -269,6 +269,7 @@ impl Config {
             err("base_url", msg);
         }
         let names: Vec<&str> = self.collections.keys().map(String::as_str).collect();
+        let mut unsortable = Vec::new();
         for (name, coll) in &self.collections {
             if !crate::content::is_valid_slug(name) || name == "data" {
                 err(
@@ -284,14 +285,15 @@ impl Config {
                 let choices = ["weight", "title", "date"]
                     .into_iter()
                     .chain(coll.fields.keys().map(String::as_str));
-                err(
-                    "sort_by",
+                // Every collection may have a `sort_by`: the line is the one in this collection's table.
+                unsortable.push((
+                    key_line_in_table(text, &format!("collections.{name}"), "sort_by"),
                     format!(
                         "collection `{name}`: cannot sort by unknown field `{}`{}",
                         coll.sort_by,
                         suggestion(&coll.sort_by, choices)
                     ),
-                );
+                ));
             }
             for (field, spec) in &coll.fields {
                 if BUILTIN_KEYS.contains(&field.as_str()) {
@@ -358,6 +360,9 @@ impl Config {
                     );
                 }
             }
+        }
+        for (line, msg) in unsortable {
+            out.push(Diagnostic::error(CONFIG_FILE, line, 0, msg));
         }
         if let Some(q) = &self.views.quadrants {
             let mut problems = Vec::new();
