@@ -971,10 +971,15 @@ fn yaml_to_display(v: &Yaml) -> String {
     match v {
         Yaml::String(s) => s.clone(),
         Yaml::Null => "nothing".into(),
+        // A list or a map on one line, so that a diagnostic stays one line.
+        Yaml::Sequence(_) | Yaml::Mapping(_) if serde_json::to_string(v).is_ok() => {
+            serde_json::to_string(v).unwrap_or_default()
+        }
         other => serde_norway::to_string(other)
             .unwrap_or_default()
-            .trim()
-            .to_string(),
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" "),
     }
 }
 
