@@ -1,0 +1,151 @@
+//! The README's configuration switches, field types, link forms and theme layers, each on a
+//! fixture site of its own under `tests/fixtures/`, checked in the files a build writes.
+
+mod common;
+use common::*;
+use std::path::{Path, PathBuf};
+
+fn build(dir: &Path) -> PathBuf {
+    let o = kennisbank(dir, &["build"]);
+    assert!(o.status.success(), "build failed: {}", stderr(&o));
+    dir.join("public")
+}
+
+fn edit(path: &Path, from: &str, to: &str) {
+    let text = read(path);
+    assert!(text.contains(from), "{} lacks {from:?}", path.display());
+    std::fs::write(path, text.replacen(from, to, 1)).unwrap();
+}
+
+/// The `<dt>`/`<dd>` pairs of a page's facts, in page order.
+fn facts(html: &str) -> Vec<(String, String)> {
+    html.split("<dt>")
+        .skip(1)
+        .map(|rest| {
+            let (dt, rest) = rest.split_once("</dt><dd>").unwrap();
+            let dd = rest.split("</dd>").next().unwrap();
+            (dt.to_string(), dd.to_string())
+        })
+        .collect()
+}
+
+#[test]
+fn every_field_type_is_accepted_and_shown_in_declaration_order() {
+    let site = fixture("field-types");
+    let out = build(site.path());
+    let page = read(out.join("gemeenten/sudwest-fryslan/index.html"));
+    let want = [
+        ("Naam", "Súdwest-Fryslân"),
+        ("Inwoners", "89583"),
+        ("Oppervlakte (km²)", "848.5"),
+        ("Aan de kust", "true"),
+        ("Ontstaan", "2011-01-01"),
+        ("Provincie", "friesland"),
+        ("Kernen", "Sneek; Bolsward; Workum"),
+        // a single string is a list of one
+        ("Opgaven", "water"),
+        // each record's values in the order of `keys`
+        (
+            "Bestuur",
+            "Jannewietske de Vries, burgemeester; Marja Jacobs, gemeentesecretaris",
+        ),
+    ];
+    let want: Vec<(String, String)> = want
+        .iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect();
+    assert_eq!(facts(&page), want);
+}
+
+#[test]
+fn raw_html_is_kept_only_when_allowed() {
+    let site = fixture("raw-html");
+    let out = build(site.path());
+    let page = read(out.join("lessen/les/index.html"));
+    assert!(
+        page.contains("<span class=\"rauw\">ruwe HTML</span>"),
+        "inline HTML kept"
+    );
+    assert!(
+        page.contains("<div class=\"kader\">Een kader in HTML.</div>"),
+        "block HTML kept"
+    );
+    // without the switch (false is the default) the same Markdown shows the HTML as text
+    edit(
+        &site.path().join("site.toml"),
+        "allow_raw_html = true\n",
+        "",
+    );
+    let out = build(site.path());
+    let page = read(out.join("lessen/les/index.html"));
+    assert!(
+        !page.contains("<span class=\"rauw\">"),
+        "inline HTML not escaped"
+    );
+    assert!(
+        !page.contains("<div class=\"kader\">"),
+        "block HTML not escaped"
+    );
+    assert!(page.contains(
+        "<p>Een woord in &lt;span class=\"rauw\"&gt;ruwe HTML&lt;/span&gt; in een zin.</p>"
+    ));
+    assert!(page.contains("&lt;div class=\"kader\"&gt;Een kader in HTML.&lt;/div&gt;"));
+}
+
+#[test]
+fn unknown_fields_are_accepted_only_where_allowed() {
+    let site = fixture("unknown-fields");
+    let o = kennisbank(site.path(), &["check"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = build(site.path());
+    let page = read(out.join("notities/gesprek/index.html"));
+    assert_eq!(
+        facts(&page),
+        vec![("Auteur".to_string(), "Redactie".to_string())]
+    );
+    edit(
+        &site.path().join("site.toml"),
+        "allow_unknown_fields = true\n",
+        "",
+    );
+    let o = kennisbank(site.path(), &["check"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        stderr(&o).lines().next().unwrap_or_default(),
+        "content/notities/gesprek.md:4:1: unknown field `bron` in collection `notities`"
+    );
+}
+
+#[test]
+fn paginate_by_zero_puts_a_whole_collection_on_one_page() {
+    let site = fixture("pagination-off");
+    for collection in ["lessen", "themas"] {
+        let dir = site.path().join("content").join(collection);
+        std::fs::create_dir_all(&dir).unwrap();
+        for i in 1..=25 {
+            std::fs::write(
+                dir.join(format!("pagina-{i:02}.md")),
+                format!("---\ntitle: Pagina {i:02}\n---\nTekst.\n"),
+            )
+            .unwrap();
+        }
+    }
+    let out = build(site.path());
+    // the site's 0: all 25 lessons on one list page (the default would be 20 a page)
+    let list = read(out.join("lessen/index.html"));
+    for i in 1..=25 {
+        assert!(
+            list.contains(&format!("href=\"/lessen/pagina-{i:02}/\"")),
+            "lesson {i} is not on the list"
+        );
+    }
+    assert!(!out.join("lessen/pagina").exists(), "lessen/ is paginated");
+    // a collection's own paginate_by = 10: three pages of 10, 10 and 5
+    assert!(out.join("themas/pagina/3/index.html").is_file());
+    assert!(!out.join("themas/pagina/4").exists());
+    let third = read(out.join("themas/pagina/3/index.html"));
+    let listed = (1..=25)
+        .filter(|i| third.contains(&format!("href=\"/themas/pagina-{i:02}/\"")))
+        .collect::<Vec<_>>();
+    assert_eq!(listed, (21..=25).collect::<Vec<_>>());
+}
