@@ -140,6 +140,8 @@ pub fn replace_body(site: &mut Site, i: usize, page: Page) -> bool {
 /// Lookup tables over the nodes.
 struct Index {
     by_path: HashMap<String, usize>,
+    /// The file under `content/` (`lessen/x.md`) → node; a page with a `slug:` has another path.
+    by_file: HashMap<String, usize>,
     /// `collection/slug` and bare `slug` → nodes (a bare slug may be ambiguous).
     by_slug: HashMap<String, Vec<usize>>,
     drafts: BTreeSet<String>,
@@ -149,14 +151,19 @@ impl Index {
     fn new(nodes: &[Node], drafts: BTreeSet<String>) -> Self {
         let mut by_path = HashMap::new();
         let mut by_slug: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut by_file = HashMap::new();
         for (i, n) in nodes.iter().enumerate() {
             by_path.insert(n.page.path.clone(), i);
+            if let Some(file) = n.page.file.strip_prefix("content/") {
+                by_file.insert(file.to_string(), i);
+            }
             if n.page.kind != PageKind::Home {
                 by_slug.entry(n.page.slug.clone()).or_default().push(i);
             }
         }
         Index {
             by_path,
+            by_file,
             by_slug,
             drafts,
         }
@@ -317,7 +324,7 @@ fn resolve_file_link(file: &str, index: &Index) -> Result<usize, String> {
             ));
         }
     };
-    if let Some(&n) = index.by_path.get(&path) {
+    if let Some(&n) = index.by_file.get(file).or_else(|| index.by_path.get(&path)) {
         return Ok(n);
     }
     if index.drafts.contains(&path) {

@@ -149,3 +149,19 @@ fn paginate_by_zero_puts_a_whole_collection_on_one_page() {
         .collect::<Vec<_>>();
     assert_eq!(listed, (21..=25).collect::<Vec<_>>());
 }
+
+#[test]
+fn a_slug_in_front_matter_replaces_the_file_name_in_the_url() {
+    let site = fixture("custom-slug");
+    let out = build(site.path());
+    assert!(out.join("lessen/nieuwe-naam/index.html").is_file());
+    assert!(!out.join("lessen/oude-bestandsnaam").exists());
+    let from = read(out.join("lessen/verwijzer/index.html"));
+    // by slug, by file and with an anchor: all to the new URL
+    assert!(from.contains("<a href=\"/lessen/nieuwe-naam/\">Les met een eigen adres</a>"));
+    assert!(from.contains("<a href=\"/lessen/nieuwe-naam/#kop\">het bestand</a>"));
+    assert!(from.contains("<a href=\"/lessen/nieuwe-naam/#kop\">de kop</a>"));
+    let sitemap = read(out.join("sitemap.xml"));
+    assert!(sitemap.contains("<loc>https://example.nl/lessen/nieuwe-naam/</loc>"));
+    assert!(!sitemap.contains("oude-bestandsnaam"));
+}
