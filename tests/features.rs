@@ -165,3 +165,70 @@ fn a_slug_in_front_matter_replaces_the_file_name_in_the_url() {
     assert!(sitemap.contains("<loc>https://example.nl/lessen/nieuwe-naam/</loc>"));
     assert!(!sitemap.contains("oude-bestandsnaam"));
 }
+
+#[test]
+fn a_collection_in_a_wiki_link_picks_one_of_two_pages_with_the_same_slug() {
+    let site = fixture("wiki-links");
+    let out = build(site.path());
+    let lesson = read(out.join("lessen/participatie/index.html"));
+    assert!(lesson.contains("<a href=\"/themas/participatie/\">Het thema participatie</a>"));
+    assert!(lesson.contains("<a href=\"/themas/participatie/#kop\">de kop van het thema</a>"));
+    let theme = read(out.join("themas/participatie/index.html"));
+    assert!(theme.contains("<a href=\"/lessen/participatie/\">De les over participatie</a>"));
+    // without the collection the slug is ambiguous, and that is an error
+    edit(
+        &site.path().join("content/themas/participatie.md"),
+        "[[lessen/participatie]]",
+        "[[participatie]]",
+    );
+    let o = kennisbank(site.path(), &["check"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains(
+            "content/themas/participatie.md:6:12: `[[participatie]]` is ambiguous: 2 pages have this slug; write `[[collectie/participatie]]`"
+        ),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn headings_get_readable_unique_or_given_ids() {
+    let site = fixture("heading-ids");
+    let out = build(site.path());
+    let page = read(out.join("lessen/les/index.html"));
+    let body = page
+        .split("<div class=\"prose\">")
+        .nth(1)
+        .expect("the body");
+    let ids: Vec<&str> = body
+        .split("<h2 id=\"")
+        .skip(1)
+        .map(|r| r.split('"').next().unwrap())
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            "eigen-doel",
+            "aanpak",
+            "aanpak-1",
+            "aanpak-2",
+            "sudwest-fryslan-en-de-expeditie",
+            // the readable id of this heading was given to the second "Aanpak"
+            "aanpak-1-1"
+        ]
+    );
+    assert!(page.contains("<a href=\"#aanpak-1\">de tweede aanpak</a>"));
+    assert!(page.contains("<a href=\"#eigen-doel\">het doel</a>"));
+    let other = read(out.join("lessen/verwijzer/index.html"));
+    assert!(other.contains("<a href=\"/lessen/les/#eigen-doel\">het doel</a>"));
+    assert!(other.contains("<a href=\"/lessen/les/#aanpak-2\">de derde aanpak</a>"));
+    // `{#id}` replaces the readable id: the text's own slug is no anchor
+    edit(
+        &site.path().join("content/lessen/verwijzer.md"),
+        "les#eigen-doel",
+        "les#doel-van-de-les",
+    );
+    let o = kennisbank(site.path(), &["check"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+}
