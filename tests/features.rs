@@ -232,3 +232,99 @@ fn headings_get_readable_unique_or_given_ids() {
     let o = kennisbank(site.path(), &["check"]);
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
 }
+
+#[test]
+fn a_sites_templates_and_static_files_lie_on_top_of_the_theme() {
+    let site = fixture("site-overrides");
+    let out = build(site.path());
+    // `templates/lessen/page.html` for the lessons only
+    let lesson = read(out.join("lessen/les/index.html"));
+    assert!(lesson.contains("<p class=\"eigen-sjabloon\">Eigen sjabloon voor lessen.</p>"));
+    let theme = read(out.join("themas/thema/index.html"));
+    assert!(!theme.contains("eigen-sjabloon"));
+    assert!(
+        theme.contains("<h1>Een thema</h1>"),
+        "the theme's page.html"
+    );
+    // `templates/partials/footer.html` on every page, the theme's footer on none
+    for (path, bytes) in read_tree(&out) {
+        if path.ends_with(".html") {
+            let html = String::from_utf8(bytes).unwrap();
+            if html.contains("http-equiv=\"refresh\"") {
+                continue;
+            }
+            assert!(html.contains("<p class=\"eigen-voet\">"), "{path}");
+            assert!(!html.contains("Gemaakt met kennisbank"), "{path}");
+        }
+    }
+    // `static/` files: copied as they are, but CSS and JS with a content hash in their name
+    assert_eq!(
+        read(out.join("downloads/handleiding.txt")),
+        read(site.path().join("static/downloads/handleiding.txt"))
+    );
+    assert!(lesson.contains("<a href=\"/downloads/handleiding.txt\">handleiding</a>"));
+    let script = lesson
+        .split("<a href=\"/extra.")
+        .nth(1)
+        .and_then(|r| r.split('"').next())
+        .expect("a link to extra.<hash>.js");
+    let name = format!("extra.{script}");
+    assert!(
+        name.ends_with(".js") && name.len() == "extra..js".len() + 10,
+        "{name}"
+    );
+    assert_eq!(
+        read(out.join(&name)),
+        read(site.path().join("static/extra.js"))
+    );
+    assert!(!out.join("extra.js").exists());
+}
+
+/// The name of the style sheet a page links to, and its bytes.
+fn style_sheet(out: &Path) -> (String, String) {
+    let page = read(out.join("index.html"));
+    let name = page
+        .split("<link rel=\"stylesheet\" href=\"/")
+        .nth(1)
+        .and_then(|r| r.split('"').next())
+        .expect("a style sheet")
+        .to_string();
+    let css = read(out.join(&name));
+    (name, css)
+}
+
+#[test]
+fn the_style_sheets_name_changes_when_and_only_when_its_bytes_do() {
+    let site = fixture("site-overrides");
+    let out = build(site.path());
+    let (name, css) = style_sheet(&out);
+    assert!(
+        name.starts_with("style.") && name.ends_with(".css"),
+        "{name}"
+    );
+    assert_eq!(
+        css,
+        read(site.path().join("themes/default/static/style.css"))
+    );
+    // a rebuild of the same bytes keeps the name; a site's own style.css replaces the theme's
+    let out = build(site.path());
+    assert_eq!(style_sheet(&out).0, name);
+    let changed = format!("{css}\n.eigen-voet {{ color: rebeccapurple; }}\n");
+    std::fs::write(site.path().join("static/style.css"), &changed).unwrap();
+    let out = build(site.path());
+    let (new_name, new_css) = style_sheet(&out);
+    assert_ne!(new_name, name, "the name did not change with the bytes");
+    assert_eq!(new_css, changed);
+    assert!(
+        !out.join(&name).exists(),
+        "the old style sheet is still there"
+    );
+    for (path, bytes) in read_tree(&out) {
+        if path.ends_with(".html") {
+            assert!(
+                !String::from_utf8(bytes).unwrap().contains(&name),
+                "{path} links the old name"
+            );
+        }
+    }
+}
