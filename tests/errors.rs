@@ -78,17 +78,37 @@ fn check_json_lists_problems_for_editors() {
     assert_eq!(e["file"], "content/lessen/les.md");
     assert_eq!(e["line"], 5);
     assert_eq!(e["column"], 9);
-    assert!(
-        e["message"]
-            .as_str()
-            .unwrap()
-            .contains("did you mean `responsieve-overheid`")
+    assert_eq!(e["severity"], "error");
+    assert_eq!(
+        e["message"],
+        "unknown kwadrant `responsief` in `kwadranten`; did you mean `responsieve-overheid`?"
     );
+    assert_eq!(v["errors"].as_array().unwrap().len(), 1);
+    assert_eq!(v["warnings"], serde_json::json!([]));
+    // a site that builds, with a warning: ok, no errors, the warning with its place
     let ok = fixture("basic");
+    std::fs::write(
+        ok.path().join("content/lessen/kwaad.md"),
+        "---\ntitle: Kwaad\nnummer: 9\nkwadranten: []\n---\nEen [klik](javascript:alert(1)) hier.\n",
+    )
+    .unwrap();
     let o = kennisbank(ok.path(), &["check", "--format", "json"]);
-    assert!(o.status.success());
+    assert!(o.status.success(), "{}", stderr(&o));
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    assert_eq!(v["ok"], true);
+    assert_eq!(
+        v,
+        serde_json::json!({
+            "ok": true,
+            "errors": [],
+            "warnings": [{
+                "file": "content/lessen/kwaad.md",
+                "line": 6,
+                "column": 5,
+                "severity": "warning",
+                "message": "link `javascript:alert(1)` uses a scheme that is not allowed; the link is removed",
+            }],
+        })
+    );
 }
 
 #[test]
