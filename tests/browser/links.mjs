@@ -2,9 +2,9 @@
 // inside the site over HTTP. Every target answers 200, every #fragment names an id on its target,
 // every built page is reachable from the home page, and nothing points outside the sub-path but
 // external http(s) links written in the content.
-import { test, before, after } from "node:test";
+import { describe, test, before } from "node:test";
 import assert from "node:assert/strict";
-import { buildSite, serve, SUBPATH, builtPages } from "./harness.mjs";
+import { shippedSite, SUBPATH, builtPages } from "./harness.mjs";
 
 // The base URL the site is built for (see harness.mjs); absolute links such as the canonical URL
 // carry it, and they are checked on the test server.
@@ -12,16 +12,6 @@ const BUILT_BASE = `http://127.0.0.1${SUBPATH}`;
 
 let site, server;
 let crawl;
-
-before(async () => {
-  site = buildSite();
-  server = await serve(site);
-  crawl = await crawlSite();
-});
-
-after(async () => {
-  await server?.close();
-});
 
 const ENTITIES = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'", nbsp: "\u00a0" };
 function decode(s) {
@@ -166,71 +156,78 @@ async function crawlSite() {
   return { pages, edges, outside, fromHome };
 }
 
+describe("links", { timeout: 300_000 }, () => {
+  before(async () => {
+    server = await shippedSite();
+    site = server.dir;
+    crawl = await crawlSite();
+  });
 
-test("the crawl covers the site", () => {
-  const html = [...crawl.pages.values()].filter((p) => p.html !== null);
-  assert.ok(html.length >= 45, `the crawler saw only ${html.length} HTML pages`);
-  assert.ok(crawl.edges.length > 500, `the crawler followed only ${crawl.edges.length} links`);
-});
+  test("the crawl covers the site", () => {
+    const html = [...crawl.pages.values()].filter((p) => p.html !== null);
+    assert.ok(html.length >= 45, `the crawler saw only ${html.length} HTML pages`);
+    assert.ok(crawl.edges.length > 500, `the crawler followed only ${crawl.edges.length} links`);
+  });
 
-test("every link and asset answers 200", () => {
-  const broken = new Problems();
-  for (const e of crawl.edges) {
-    // A same-page link (#inhoud) on the 404 page stays on that page.
-    if (e.url === e.from && e.ref.value.startsWith("#")) continue;
-    const status = crawl.pages.get(e.url).status;
-    if (status !== 200) broken.add(`<${e.ref.element} ${e.ref.attr}="${e.ref.value}"> → HTTP ${status}`, e.from);
-  }
-  broken.assertNone("broken links");
-});
-
-test("the 404 page is served for unknown paths, with working links", () => {
-  const entry = crawl.pages.get(server.base + "deze-pagina-bestaat-niet/");
-  assert.equal(entry.status, 404);
-  assert.match(entry.html, /<h1>[^<]*niet gevonden/i);
-});
-
-test("every #fragment names an id on its target page", () => {
-  const missing = new Problems();
-  const idsOf = new Map();
-  for (const e of crawl.edges) {
-    if (!e.fragment) continue;
-    const target = crawl.pages.get(e.url);
-    if (target.html === null) {
-      missing.add(`${e.ref.value} has a fragment but its target is not HTML`, e.from);
-      continue;
+  test("every link and asset answers 200", () => {
+    const broken = new Problems();
+    for (const e of crawl.edges) {
+      // A same-page link (#inhoud) on the 404 page stays on that page.
+      if (e.url === e.from && e.ref.value.startsWith("#")) continue;
+      const status = crawl.pages.get(e.url).status;
+      if (status !== 200) broken.add(`<${e.ref.element} ${e.ref.attr}="${e.ref.value}"> → HTTP ${status}`, e.from);
     }
-    if (!idsOf.has(e.url)) idsOf.set(e.url, ids(target.html));
-    if (!idsOf.get(e.url).has(e.fragment)) missing.add(`<${e.ref.element} ${e.ref.attr}="${e.ref.value}"> → no id="${e.fragment}" on ${e.url === e.from ? "the page itself" : short(e.url)}`, e.from);
-  }
-  missing.assertNone("links to a missing #fragment");
-  assert.ok(crawl.edges.some((e) => e.fragment === "inhoud"), "the skip links were checked");
-});
+    broken.assertNone("broken links");
+  });
 
-test("no link or asset points outside the sub-path, except external links in the content", () => {
-  crawl.outside.assertNone("links and assets outside the sub-path");
-});
+  test("the 404 page is served for unknown paths, with working links", () => {
+    const entry = crawl.pages.get(server.base + "deze-pagina-bestaat-niet/");
+    assert.equal(entry.status, 404);
+    assert.match(entry.html, /<h1>[^<]*niet gevonden/i);
+  });
 
-test("every built page is reachable from the home page", () => {
-  const built = builtPages(site);
-  const unreached = [];
-  let pages = 0;
-  for (const { path, alias } of built) {
-    if (alias) continue;
-    pages++;
-    if (!crawl.fromHome.has(server.base + path)) unreached.push("/" + path);
-  }
-  assert.ok(pages >= 45, `only ${pages} pages were built`);
-  assert.deepEqual(unreached, [], "pages no link leads to from the home page");
-});
+  test("every #fragment names an id on its target page", () => {
+    const missing = new Problems();
+    const idsOf = new Map();
+    for (const e of crawl.edges) {
+      if (!e.fragment) continue;
+      const target = crawl.pages.get(e.url);
+      if (target.html === null) {
+        missing.add(`${e.ref.value} has a fragment but its target is not HTML`, e.from);
+        continue;
+      }
+      if (!idsOf.has(e.url)) idsOf.set(e.url, ids(target.html));
+      if (!idsOf.get(e.url).has(e.fragment)) missing.add(`<${e.ref.element} ${e.ref.attr}="${e.ref.value}"> → no id="${e.fragment}" on ${e.url === e.from ? "the page itself" : short(e.url)}`, e.from);
+    }
+    missing.assertNone("links to a missing #fragment");
+    assert.ok(crawl.edges.some((e) => e.fragment === "inhoud"), "the skip links were checked");
+  });
 
-test("alias pages redirect to pages that exist", async () => {
-  for (const { file, html } of builtPages(site).filter((p) => p.alias)) {
-    const m = /<meta\s+http-equiv\s*=\s*"?refresh"?\s+content\s*=\s*"\d+;\s*url=([^"]+)"/i.exec(html);
-    assert.ok(m, `${file}: a refresh with a URL`);
-    const target = onServer(new URL(decode(m[1]), server.base + file));
-    assert.ok(target && target.pathname.startsWith(SUBPATH), `${file}: redirects inside the sub-path, to ${m[1]}`);
-    const res = await fetch(target);
-    assert.equal(res.status, 200, `${file} redirects to ${m[1]}`);
-  }
+  test("no link or asset points outside the sub-path, except external links in the content", () => {
+    crawl.outside.assertNone("links and assets outside the sub-path");
+  });
+
+  test("every built page is reachable from the home page", () => {
+    const built = builtPages(site);
+    const unreached = [];
+    let pages = 0;
+    for (const { path, alias } of built) {
+      if (alias) continue;
+      pages++;
+      if (!crawl.fromHome.has(server.base + path)) unreached.push("/" + path);
+    }
+    assert.ok(pages >= 45, `only ${pages} pages were built`);
+    assert.deepEqual(unreached, [], "pages no link leads to from the home page");
+  });
+
+  test("alias pages redirect to pages that exist", async () => {
+    for (const { file, html } of builtPages(site).filter((p) => p.alias)) {
+      const m = /<meta\s+http-equiv\s*=\s*"?refresh"?\s+content\s*=\s*"\d+;\s*url=([^"]+)"/i.exec(html);
+      assert.ok(m, `${file}: a refresh with a URL`);
+      const target = onServer(new URL(decode(m[1]), server.base + file));
+      assert.ok(target && target.pathname.startsWith(SUBPATH), `${file}: redirects inside the sub-path, to ${m[1]}`);
+      const res = await fetch(target);
+      assert.equal(res.status, 200, `${file} redirects to ${m[1]}`);
+    }
+  });
 });

@@ -1,0 +1,11 @@
+// Every browser test in one process, so that they share one build of the shipped site, one
+// Chromium and one `kennisbank serve` (see harness.mjs). Run: npm test.
+import "./links.mjs";
+import "./validity.mjs";
+import "./pages.mjs";
+import "./a11y.mjs";
+import "./keyboard.mjs";
+import "./views.mjs";
+import "./parity.mjs";
+import "./xss.mjs";
+import "./parity-corpus.mjs";
