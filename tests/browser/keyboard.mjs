@@ -1,27 +1,14 @@
 // Keyboard: from the home page, with Tab and Enter only, a user reaches a lesson, a case and the
 // search results, and every element Tab lands on (on those journeys, and in a full Tab cycle through
-// the home page, a lesson and the research page) is on screen with a visible focus indicator.
-import { test, before, after } from "node:test";
+// the home page, a lesson and the research page) is on screen with a visible focus indicator. `/`
+// and Ctrl+K bring the focus to the search box. Each test starts on a fresh page of its own.
+import { describe, test, before, beforeEach, afterEach } from "node:test";
 import assert from "node:assert/strict";
-import { buildSite, serve, launch } from "./harness.mjs";
+import { shippedSite, browser } from "./harness.mjs";
 
 const MAX_TABS = 200;
 
-let site, server, browser, context, page;
-
-before(async () => {
-  site = buildSite();
-  server = await serve(site);
-  browser = await launch();
-  context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  page = await context.newPage();
-});
-
-after(async () => {
-  await context?.close();
-  await browser?.close();
-  await server?.close();
-});
+let server, context, page;
 
 /** What a sighted keyboard user sees of the focused element. Runs in the page. */
 function focusInfo() {
@@ -83,71 +70,113 @@ async function tabUntil(wanted, what) {
   assert.fail(`${MAX_TABS} Tab presses on ${page.url()} never reached ${what}; stops: ${stops.slice(0, 40).join(", ")}…`);
 }
 
-test("Tab and Enter lead from the home page to a lesson", async () => {
-  await page.goto(server.base);
-  const lesson = new RegExp(`^${server.base}lessen/[^/]+/$`);
-  const link = await tabUntil((i) => i.tag === "A" && lesson.test(i.href ?? ""), "a link to a lesson");
-  await page.keyboard.press("Enter");
-  await page.waitForURL(link.href);
-  assert.match(page.url(), lesson);
-  assert.equal(await page.locator(".page-header .eyebrow").innerText().then((t) => t.trim().toLowerCase()), "lessen", "a lesson page is shown");
-});
-
-test("back on the home page, Tab and Enter lead to a case", async () => {
-  await page.goBack();
-  assert.equal(page.url(), server.base);
-  const kase = new RegExp(`^${server.base}praktijkvoorbeelden/[^/]+/$`);
-  const link = await tabUntil((i) => i.tag === "A" && kase.test(i.href ?? ""), "a link to a case");
-  await page.keyboard.press("Enter");
-  await page.waitForURL(link.href);
-  assert.match(page.url(), kase);
-  assert.ok((await page.locator("dl.facts").count()) === 1, "a case page with its facts is shown");
-  await page.goBack();
-  assert.equal(page.url(), server.base);
-});
-
-test("the header search box leads to results, and ArrowDown moves to the first result", async () => {
-  await page.goto(server.base);
-  await tabUntil((i) => i.id === "header-zoekveld", "the search box in the header");
-  await page.keyboard.type("participatie");
-  await page.keyboard.press("Enter");
-  await page.waitForURL(`${server.base}zoeken/?q=participatie`);
-  await page.waitForSelector("[data-search-results] li a");
-  // On the results page the search field (which holds the query) has the focus, visibly ...
-  const field = await page.evaluate(focusInfo);
-  assertIndicator(field, "the search field of the results page");
-  assert.equal(field.id, "zoekveld", `the results page focuses its search field, not ${field.desc}`);
-  assert.equal(await page.inputValue("#zoekveld"), "participatie");
-  // ... and ArrowDown moves from it to the first result.
-  const first = await page.locator("[data-search-results] li a").first().evaluate((a) => a.href);
-  await page.keyboard.press("ArrowDown");
-  const info = await page.evaluate(focusInfo);
-  assertIndicator(info, "after ArrowDown");
-  assert.equal(info.href, first, `ArrowDown focuses the first result, not ${info.desc}`);
-  await page.keyboard.press("Enter");
-  await page.waitForURL(first);
-  assert.equal(await page.locator("h1").count(), 1);
-});
-
-// Every Tab stop of a page, from the skip link to the footer: none may hide its focus.
-for (const [kind, path, minimum] of [
-  ["home page", "", 60],
-  ["lesson", "lessen/bezint-eer-ge-begint/", 25],
-  ["research page with charts", "onderzoek/enquete-resultaten/", 15],
-]) {
-  test(`every Tab stop on the ${kind} shows where the focus is`, async () => {
-    await page.goto(server.base + path);
-    const seen = new Set();
-    let stops = 0;
-    for (let i = 0; i < 600; i++) {
-      await page.keyboard.press("Tab");
-      const info = await page.evaluate(focusInfo);
-      // Past the last element the focus leaves the document; that is the end of the cycle.
-      if (info.none || seen.has(info.key)) break;
-      seen.add(info.key);
-      stops++;
-      assertIndicator(info, `Tab stop ${stops} on /${path}`);
-    }
-    assert.ok(stops >= minimum, `only ${stops} Tab stops on /${path}`);
+describe("keyboard", { timeout: 300_000 }, () => {
+  before(async () => {
+    server = await shippedSite();
   });
-}
+
+  beforeEach(async () => {
+    context = await (await browser()).newContext({ viewport: { width: 1280, height: 900 } });
+    page = await context.newPage();
+  });
+
+  afterEach(async () => {
+    await context?.close();
+  });
+
+  test("Tab and Enter lead from the home page to a lesson", async () => {
+    await page.goto(server.base);
+    const lesson = new RegExp(`^${server.base}lessen/[^/]+/$`);
+    const link = await tabUntil((i) => i.tag === "A" && lesson.test(i.href ?? ""), "a link to a lesson");
+    await page.keyboard.press("Enter");
+    await page.waitForURL(link.href);
+    assert.match(page.url(), lesson);
+    assert.equal(await page.locator(".page-header .eyebrow").innerText().then((t) => t.trim().toLowerCase()), "lessen", "a lesson page is shown");
+  });
+
+  test("Tab and Enter lead from the home page to a case, and back", async () => {
+    await page.goto(server.base);
+    const kase = new RegExp(`^${server.base}praktijkvoorbeelden/[^/]+/$`);
+    const link = await tabUntil((i) => i.tag === "A" && kase.test(i.href ?? ""), "a link to a case");
+    await page.keyboard.press("Enter");
+    await page.waitForURL(link.href);
+    assert.match(page.url(), kase);
+    assert.ok((await page.locator("dl.facts").count()) === 1, "a case page with its facts is shown");
+    await page.goBack();
+    assert.equal(page.url(), server.base);
+  });
+
+  test("the header search box leads to results, and ArrowDown moves to the first result", async () => {
+    await page.goto(server.base);
+    await tabUntil((i) => i.id === "header-zoekveld", "the search box in the header");
+    await page.keyboard.type("participatie");
+    await page.keyboard.press("Enter");
+    await page.waitForURL(`${server.base}zoeken/?q=participatie`);
+    await page.waitForSelector("[data-search-results] li a");
+    // On the results page the search field (which holds the query) has the focus, visibly ...
+    const field = await page.evaluate(focusInfo);
+    assertIndicator(field, "the search field of the results page");
+    assert.equal(field.id, "zoekveld", `the results page focuses its search field, not ${field.desc}`);
+    assert.equal(await page.inputValue("#zoekveld"), "participatie");
+    // ... and ArrowDown moves from it to the first result.
+    const first = await page.locator("[data-search-results] li a").first().evaluate((a) => a.href);
+    await page.keyboard.press("ArrowDown");
+    const info = await page.evaluate(focusInfo);
+    assertIndicator(info, "after ArrowDown");
+    assert.equal(info.href, first, `ArrowDown focuses the first result, not ${info.desc}`);
+    await page.keyboard.press("Enter");
+    await page.waitForURL(first);
+    assert.equal(await page.locator("h1").count(), 1);
+  });
+
+  // Every Tab stop of a page, from the skip link to the footer: none may hide its focus.
+  for (const [kind, path, minimum] of [
+    ["home page", "", 60],
+    ["lesson", "lessen/bezint-eer-ge-begint/", 25],
+    ["research page with charts", "onderzoek/enquete-resultaten/", 15],
+  ]) {
+    test(`every Tab stop on the ${kind} shows where the focus is`, async () => {
+      await page.goto(server.base + path);
+      const seen = new Set();
+      let stops = 0;
+      for (let i = 0; i < 600; i++) {
+        await page.keyboard.press("Tab");
+        const info = await page.evaluate(focusInfo);
+        // Past the last element the focus leaves the document; that is the end of the cycle.
+        if (info.none || seen.has(info.key)) break;
+        seen.add(info.key);
+        stops++;
+        assertIndicator(info, `Tab stop ${stops} on /${path}`);
+      }
+      assert.ok(stops >= minimum, `only ${stops} Tab stops on /${path}`);
+    });
+  }
+
+  test("`/` brings the focus to the search box, but is typed as itself in a field", async () => {
+    await page.goto(server.base + "lessen/bezint-eer-ge-begint/");
+    await page.keyboard.press("Tab"); // the skip link
+    await page.keyboard.press("/");
+    const info = await page.evaluate(focusInfo);
+    assertIndicator(info, "after /");
+    assert.equal(info.id, "header-zoekveld", `/ focused ${info.desc}`);
+    await page.keyboard.type("raad/");
+    assert.equal(await page.inputValue("#header-zoekveld"), "raad/", "a / typed in the field stays in it");
+  });
+
+  test("Ctrl+K brings the focus to the search box and selects its text", async () => {
+    await page.goto(server.base + "zoeken/?q=participatie");
+    await page.waitForSelector("[data-search-results] li a");
+    // On the search page the shortcut leads to the page's own field and selects its text, so
+    // typing replaces the query.
+    await page.locator("[data-search-results] li a").first().focus();
+    await page.keyboard.press("Control+k");
+    const info = await page.evaluate(focusInfo);
+    assertIndicator(info, "after Ctrl+K");
+    assert.equal(info.id, "zoekveld", `Ctrl+K focused ${info.desc}`);
+    await page.keyboard.type("raad");
+    assert.equal(await page.inputValue("#zoekveld"), "raad");
+    await page.goto(server.base);
+    await page.keyboard.press("Control+k");
+    assert.equal(await page.evaluate(() => document.activeElement.id), "header-zoekveld");
+  });
+});
