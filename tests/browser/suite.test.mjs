@@ -7,6 +7,7 @@ import "./pages.mjs";
 import "./a11y.mjs";
 import "./keyboard.mjs";
 import "./views.mjs";
+import "./search.mjs";
 import "./parity.mjs";
 import "./xss.mjs";
 import "./parity-corpus.mjs";
