@@ -9,6 +9,7 @@ import "./keyboard.mjs";
 import "./views.mjs";
 import "./search.mjs";
 import "./parity.mjs";
+import "./handout.mjs";
 import "./xss.mjs";
 import "./parity-corpus.mjs";
 
