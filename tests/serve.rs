@@ -279,15 +279,15 @@ fn serves_pages_refuses_escapes_and_answers_unknown_with_404() {
     assert_eq!(status, 404);
     assert!(body.contains("Pagina niet gevonden"));
     assert_eq!(server.get("/lessen/eerste-les").0, 301);
-    for evil in [
-        "/../../etc/passwd",
-        "/%2e%2e/%2e%2e/etc/passwd",
-        "/..%2f..%2fsite.toml",
-        "/..%5c..%5csite.toml",
-        "http://example.org/etc/passwd",
+    for (evil, refused) in [
+        ("/../../etc/passwd", 404),
+        ("/%2e%2e/%2e%2e/etc/passwd", 404),
+        ("/..%2f..%2fsite.toml", 404),
+        ("/..%5c..%5csite.toml", 400),
+        ("http://example.org/etc/passwd", 400),
     ] {
         let (status, body) = server.get(evil);
-        assert!(status == 404 || status == 400, "{evil}: {status}");
+        assert_eq!(status, refused, "{evil}");
         assert!(
             !body.contains("root:") && !body.contains("base_url"),
             "{evil} leaked a file"
