@@ -163,10 +163,12 @@ fn walk(
         return (files, assets);
     }
     let real_root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+    // Hidden folders (`.git`, `.obsidian`) are not walked into: nothing in them is published.
     let walker = walkdir::WalkDir::new(content_dir)
         .follow_links(true)
         .sort_by_file_name()
-        .into_iter();
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
     for entry in walker {
         let entry = match entry {
             Ok(e) => e,

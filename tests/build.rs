@@ -231,6 +231,33 @@ fn drafts_appear_in_no_file_unless_asked() {
 }
 
 #[test]
+fn hidden_files_and_folders_in_content_are_not_published() {
+    // An editor's or a tool's files: a swap file, a vault's settings, a repository.
+    let site = fixture("basic");
+    let content = site.path().join("content");
+    std::fs::write(content.join("lessen/.eerste-les.md.swp"), "kladversie").unwrap();
+    for (dir, file, text) in [
+        (".obsidian", "workspace.json", "{\"geheim\": true}"),
+        (".git", "config", "[remote] url = geheim"),
+        (
+            "lessen/.concepten",
+            "vijfde-les.md",
+            "---\ntitle: Vijfde\nnummer: 5\n---\nKlad.\n",
+        ),
+    ] {
+        std::fs::create_dir_all(content.join(dir)).unwrap();
+        std::fs::write(content.join(dir).join(file), text).unwrap();
+    }
+    let out = build(site.path(), &[]);
+    let hidden: Vec<String> = read_tree(&out)
+        .into_keys()
+        .filter(|p| p.split('/').any(|part| part.starts_with('.')) && p != ".kennisbank-manifest")
+        .collect();
+    assert_eq!(hidden, Vec::<String>::new(), "hidden files were published");
+    assert!(!out.join("lessen/vijfde-les").exists());
+}
+
+#[test]
 fn aliases_redirect_without_script() {
     let site = fixture("basic");
     let out = build(site.path(), &[]);
