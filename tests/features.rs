@@ -328,3 +328,55 @@ fn the_style_sheets_name_changes_when_and_only_when_its_bytes_do() {
         }
     }
 }
+
+/// The pages of `collection` its list page links to, in order (each once).
+fn listed(out: &Path, collection: &str) -> Vec<String> {
+    let list = read(out.join(collection).join("index.html"));
+    let main = list.split("<main").nth(1).expect("a main element");
+    let prefix = format!("href=\"/{collection}/");
+    let mut pages: Vec<String> = Vec::new();
+    for rest in main.split(&prefix).skip(1) {
+        let slug = rest.split('/').next().unwrap();
+        if !slug.is_empty() && !slug.starts_with('"') && !pages.iter().any(|p| p == slug) {
+            pages.push(slug.to_string());
+        }
+    }
+    pages
+}
+
+#[test]
+fn sort_by_orders_lists_by_weight_date_or_title() {
+    let site = fixture("sort-orders");
+    let out = build(site.path());
+    // weight, the default: 1, 2, 3 (not the file names' order a, b, c)
+    assert_eq!(listed(&out, "stappen"), ["a-eerst", "c-daarna", "b-dan"]);
+    // date: newest first
+    assert_eq!(listed(&out, "nieuws"), ["nieuw", "midden", "oud"]);
+    // title, with accents folded: Á with the A's
+    assert_eq!(listed(&out, "begrippen"), ["a", "m", "z"]);
+    // `updated` is the sitemap's lastmod and the feed entry's updated; `date` the rest
+    let sitemap = read(out.join("sitemap.xml"));
+    assert!(sitemap.contains(
+        "<loc>https://example.nl/nieuws/nieuw/</loc>\n    <lastmod>2018-04-15</lastmod>"
+    ));
+    assert!(sitemap.contains(
+        "<loc>https://example.nl/nieuws/midden/</loc>\n    <lastmod>2017-11-20</lastmod>"
+    ));
+    let feed = read(out.join("atom.xml"));
+    let ids: Vec<&str> = feed
+        .split("<entry>")
+        .skip(1)
+        .map(|e| e.split("<id>").nth(1).unwrap().split('<').next().unwrap())
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            "https://example.nl/nieuws/nieuw/",
+            "https://example.nl/nieuws/midden/",
+            "https://example.nl/nieuws/oud/"
+        ]
+    );
+    assert!(feed.contains(
+        "<published>2018-03-01T00:00:00Z</published>\n    <updated>2018-04-15T00:00:00Z</updated>"
+    ));
+}
