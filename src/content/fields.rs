@@ -90,8 +90,10 @@ impl Checker<'_> {
             FieldKind::Boolean if matches!(text.trim(), "true" | "false") => {
                 format!(" (a text); remove the quotes: `{key}: {}`", text.trim())
             }
-            FieldKind::Date if !text.is_empty() || v.is_number() => {
-                " (a date is written YYYY-MM-DD and must exist, like 2018-03-01)".into()
+            FieldKind::Date
+                if text.len() == 10 && text.chars().filter(|c| *c == '-').count() == 2 =>
+            {
+                " (there is no such day)".into()
             }
             FieldKind::Enum => format!(
                 " (one of: {}){}",
@@ -367,10 +369,15 @@ pub fn yaml_to_display(v: &Yaml) -> String {
     match v {
         Yaml::String(s) => s.clone(),
         Yaml::Null => "nothing".into(),
+        // A list or a map on one line, so that a diagnostic stays one line.
+        Yaml::Sequence(_) | Yaml::Mapping(_) if serde_json::to_string(v).is_ok() => {
+            serde_json::to_string(v).unwrap_or_default()
+        }
         other => serde_norway::to_string(other)
             .unwrap_or_default()
-            .trim()
-            .to_string(),
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" "),
     }
 }
 

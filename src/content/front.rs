@@ -137,9 +137,9 @@ impl Positions {
         walk.positions
     }
 
-    /// The line of a top-level key, or the front matter's first line.
+    /// The line of a top-level key, or 1 (the opening `---`) for a key that is not there.
     pub fn key_line(&self, key: &str) -> usize {
-        self.keys.get(key).copied().unwrap_or(FRONT_LINE)
+        self.keys.get(key).copied().unwrap_or(1)
     }
 
     pub fn has_key(&self, key: &str) -> bool {
@@ -270,7 +270,7 @@ mod tests {
         assert_eq!(p.at("cases.0.why"), (5, 10));
         assert_eq!(p.at("topics.1"), (6, 17));
         assert_eq!(p.at("year"), (7, 9));
-        assert_eq!(p.at("nothing"), (2, 1));
+        assert_eq!(p.at("nothing"), (1, 1));
     }
 
     #[test]

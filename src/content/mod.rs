@@ -108,7 +108,7 @@ impl Page {
         without_body(self) == without_body(other)
     }
 
-    /// The line of a front-matter key, or the front matter's first line.
+    /// The line of a front-matter key, or 1 for a key that is not there.
     pub fn line_of(&self, key: &str) -> usize {
         self.positions.key_line(key)
     }
@@ -251,10 +251,12 @@ fn walk(
         return (files, assets);
     }
     let real_root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+    // Hidden folders (`.git`, `.obsidian`) are not walked into: nothing in them is published.
     let walker = walkdir::WalkDir::new(content_dir)
         .follow_links(true)
         .sort_by_file_name()
-        .into_iter();
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
     for entry in walker {
         let entry = match entry {
             Ok(e) => e,

@@ -149,12 +149,21 @@ pub(super) fn scan_body(page: &Page) -> Scan {
 }
 
 fn unique_id(used: &mut HashMap<String, usize>, base: String) -> String {
-    let n = used.entry(base.clone()).or_insert(0);
-    *n += 1;
-    if *n == 1 {
-        base
-    } else {
-        format!("{base}-{}", *n - 1)
+    // `used`: every id given so far → the last suffix tried for it. A suffixed id may be the
+    // readable id of another heading (`## Aanpak 1`), so it is checked too.
+    let Some(&last) = used.get(&base) else {
+        used.insert(base.clone(), 0);
+        return base;
+    };
+    let mut n = last;
+    loop {
+        n += 1;
+        let id = format!("{base}-{n}");
+        if !used.contains_key(&id) {
+            used.insert(base, n);
+            used.insert(id.clone(), 0);
+            return id;
+        }
     }
 }
 
