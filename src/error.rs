@@ -134,6 +134,24 @@ pub enum Error {
 }
 
 impl Error {
+    /// Print the error to stderr as the command line shows it: every diagnostic on its own line,
+    /// then how many problems there were.
+    pub fn report(&self) {
+        match self {
+            Error::Content(d) => {
+                for diag in &d.0 {
+                    eprintln!("{diag}");
+                }
+                let n = d.errors().count();
+                eprintln!(
+                    "error: {n} problem{} found; nothing was written",
+                    if n == 1 { "" } else { "s" }
+                );
+            }
+            other => eprintln!("error: {other}"),
+        }
+    }
+
     pub fn io(path: impl AsRef<Path>, source: std::io::Error) -> Self {
         Error::Io {
             path: display_path(path.as_ref()),
