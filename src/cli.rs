@@ -234,6 +234,12 @@ fn print_drafts(c: &crate::Compiled) {
         if drafts.len() == 1 { "" } else { "s" },
         drafts.join(", ")
     );
+    for lack in &c.site.unfinished {
+        eprintln!(
+            "  to do before publishing: {}:{}:{}: {}",
+            lack.file, lack.line, lack.column, lack.message
+        );
+    }
 }
 
 /// `57 pages, 6 collections, 0 warnings in 84 ms`
@@ -266,15 +272,16 @@ fn run_check(opts: &BuildOptions, format: Format) -> Result<()> {
                 )],
             ),
         };
-        let drafts = match &result {
-            Ok(c) => c.site.drafts.clone(),
-            Err(_) => Vec::new(),
+        let (drafts, unfinished) = match &result {
+            Ok(c) => (c.site.drafts.clone(), c.site.unfinished.clone()),
+            Err(_) => (Vec::new(), Vec::new()),
         };
         let json = serde_json::json!({
             "ok": ok,
             "errors": diags.iter().filter(|d| d.is_error()).collect::<Vec<_>>(),
             "warnings": diags.iter().filter(|d| !d.is_error()).collect::<Vec<_>>(),
             "drafts": drafts,
+            "unfinished": unfinished,
         });
         println!(
             "{}",

@@ -189,7 +189,7 @@ fn compile_into(opts: &BuildOptions, sink: &dyn output::Sink) -> Result<Compiled
 
 /// The links of the built site that lead nowhere, reported at the Markdown line that wrote them
 /// or at the template.
-fn check_links(
+pub(crate) fn check_links(
     checker: output::links::LinkCheck,
     site: &graph::Site,
     bodies: &[markdown::Rendered],
