@@ -255,9 +255,25 @@ pub fn summary(c: &crate::Compiled, start: Instant) -> String {
     )
 }
 
+/// `check` is the editor's gate: a draft that still lacks a required value or relation fails it,
+/// though `build` and `serve` leave the draft out and build the rest.
+fn drafts_finished(compiled: crate::Compiled) -> Result<crate::Compiled> {
+    if compiled.site.unfinished.is_empty() {
+        return Ok(compiled);
+    }
+    let mut diags = crate::error::Diagnostics::default();
+    for d in &compiled.site.unfinished {
+        let mut d = d.clone();
+        d.message
+            .push_str(" (a draft: `build` leaves it out, `check` wants it complete)");
+        diags.push(d);
+    }
+    Err(Error::Content(diags))
+}
+
 fn run_check(opts: &BuildOptions, format: Format) -> Result<()> {
     let start = Instant::now();
-    let result = crate::compile(opts);
+    let result = crate::compile(opts).and_then(drafts_finished);
     if format == Format::Json {
         let (ok, diags) = match &result {
             Ok(c) => (true, c.warnings.0.clone()),
@@ -272,16 +288,15 @@ fn run_check(opts: &BuildOptions, format: Format) -> Result<()> {
                 )],
             ),
         };
-        let (drafts, unfinished) = match &result {
-            Ok(c) => (c.site.drafts.clone(), c.site.unfinished.clone()),
-            Err(_) => (Vec::new(), Vec::new()),
+        let drafts = match &result {
+            Ok(c) => c.site.drafts.clone(),
+            Err(_) => Vec::new(),
         };
         let json = serde_json::json!({
             "ok": ok,
             "errors": diags.iter().filter(|d| d.is_error()).collect::<Vec<_>>(),
             "warnings": diags.iter().filter(|d| !d.is_error()).collect::<Vec<_>>(),
             "drafts": drafts,
-            "unfinished": unfinished,
         });
         println!(
             "{}",

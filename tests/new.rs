@@ -4,7 +4,7 @@ mod common;
 use common::*;
 
 #[test]
-fn a_new_page_is_a_draft_with_a_to_do_until_its_placeholders_are_filled() {
+fn a_new_page_fails_check_until_its_placeholders_are_filled_and_build_leaves_it_out() {
     let site = fixture("basic");
     let o = kennisbank(site.path(), &["new", "lessen", "vierde-les"]);
     assert!(o.status.success(), "{}", stderr(&o));
@@ -39,29 +39,31 @@ fn a_new_page_is_a_draft_with_a_to_do_until_its_placeholders_are_filled() {
             "pages of `kwadranten`: each as {to: slug, why: \"…\"}".into()
         )
     );
-    // As a draft it is left out, and check says what it still lacks without failing the site.
+    // check fails until the placeholders are filled, draft or not; build leaves the draft out and
+    // says what it still lacks.
     let lack =
         "content/lessen/vierde-les.md:6:1: required field `nummer` is empty: give it an integer";
     let o = kennisbank(site.path(), &["check"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        stderr(&o).lines().next().unwrap_or_default(),
+        format!("{lack} (a draft: `build` leaves it out, `check` wants it complete)")
+    );
+    let o = kennisbank(site.path(), &["check", "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(json["ok"], false);
+    assert_eq!(json["errors"][0]["line"], 6);
+    assert_eq!(json["errors"].as_array().map(Vec::len), Some(1));
+    let o = kennisbank(site.path(), &["build"]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(
         stderr(&o).contains(&format!("  to do before publishing: {lack}")),
         "{}",
         stderr(&o)
     );
-    let o = kennisbank(site.path(), &["check", "--format", "json"]);
-    let json: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    assert_eq!(json["unfinished"][0]["line"], 6);
-    assert_eq!(
-        json["drafts"],
-        serde_json::json!([
-            "content/lessen/geheime-les.md",
-            "content/lessen/vierde-les.md"
-        ])
-    );
-    assert_eq!(json["unfinished"].as_array().map(Vec::len), Some(1));
+    assert!(!site.path().join("public/lessen/vierde-les").exists());
     // Built with --drafts, or published with the placeholder still empty, it is an error.
-    let o = kennisbank(site.path(), &["check", "--drafts"]);
+    let o = kennisbank(site.path(), &["build", "--drafts"]);
     assert_eq!(o.status.code(), Some(1));
     assert_eq!(stderr(&o).lines().next().unwrap_or_default(), lack);
     std::fs::write(&file, text.replace("draft: true", "draft: false")).unwrap();
