@@ -4,8 +4,6 @@
 
 mod links;
 
-pub use links::markdown_options;
-
 use crate::config::{Config, SortBy, WhyRule};
 use crate::content::{Asset, Content, Page, PageKind};
 use crate::error::{Diagnostic, Diagnostics, suggestion};
