@@ -37,34 +37,8 @@ pub struct Analysis {
     pub terms: Vec<String>,
 }
 
-/// Fold a query or surface word the way the browser does: NFC, lower case, diacritics removed.
-/// Must stay identical to `fold()` in `themes/default/static/search.js`.
-pub fn fold(word: &str) -> String {
-    use unicode_normalization::UnicodeNormalization;
-    // Most words are plain ASCII: no decomposition, no marks, no special letters.
-    if word.is_ascii() {
-        return word.to_ascii_lowercase();
-    }
-    let mut out = String::with_capacity(word.len());
-    for c in word
-        .nfd()
-        .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
-        .flat_map(char::to_lowercase)
-    {
-        match c {
-            'ß' => out.push_str("ss"),
-            'æ' => out.push_str("ae"),
-            'œ' => out.push_str("oe"),
-            'ĳ' => out.push_str("ij"),
-            'ø' => out.push('o'),
-            'ł' => out.push('l'),
-            'đ' => out.push('d'),
-            'ı' => out.push('i'),
-            c => out.push(c),
-        }
-    }
-    out
-}
+/// Fold a query or surface word the way the browser does: the program's one fold.
+pub use crate::text::fold;
 
 /// Split text into words the way `SimpleTokenizer` does (runs of alphanumeric characters).
 /// Returns byte offsets into `text`.
