@@ -49,6 +49,9 @@ pub struct Config {
     /// The text and links at the bottom of every page.
     #[serde(default)]
     pub footer: FooterConfig,
+    /// `[search]`: the site's synonyms and abbreviations.
+    #[serde(default)]
+    pub search: SearchConfig,
     /// The text of site.toml, for the lines of later diagnostics.
     #[serde(skip)]
     source: std::sync::Arc<str>,
@@ -71,6 +74,16 @@ pub struct FooterConfig {
 pub struct FooterLink {
     pub title: String,
     pub to: String,
+}
+
+/// `[search]`: what the search of the site knows beyond its text.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SearchConfig {
+    /// `[search.synonyms]`: a query word (an abbreviation, another name) and what it also
+    /// stands for, each a word or several (`dso = ["digitaal stelsel omgevingswet"]`).
+    #[serde(default)]
+    pub synonyms: IndexMap<String, Vec<String>>,
 }
 
 fn default_language() -> String {
@@ -110,6 +123,9 @@ pub struct CollectionConfig {
     /// One page of the collection, as messages and labels name it (`guide` for `guides`);
     /// default: "page".
     pub singular: Option<String>,
+    /// What a match on one of its pages weighs in search, against 1 for other pages (a
+    /// glossary at 0.5 does not outrank the pages it explains; 0 leaves the pages out).
+    pub search_weight: Option<f64>,
     /// In declaration order, which is the order pages show them in.
     #[serde(default)]
     pub fields: IndexMap<String, FieldSpec>,
@@ -252,7 +268,16 @@ pub struct OverlayConfig {
 
 /// Front-matter keys every page understands, whatever its collection.
 pub const BUILTIN_KEYS: &[&str] = &[
-    "title", "summary", "date", "updated", "draft", "weight", "slug", "aliases", "template",
+    "title",
+    "summary",
+    "date",
+    "updated",
+    "draft",
+    "weight",
+    "slug",
+    "aliases",
+    "template",
+    "search_weight",
 ];
 
 impl Config {
@@ -398,6 +423,7 @@ impl Config {
                 }
             }
         }
+        out.extend(self.search_problems(text));
         if let Some(q) = &self.views.quadrants {
             let mut problems = Vec::new();
             self.check_quadrants(q, &mut |key: &str, msg: String| {
@@ -556,6 +582,57 @@ impl Config {
                 ),
             );
         }
+    }
+
+    /// Wrong search settings: a collection's `search_weight` that is not a number from 0 up, a
+    /// synonym that is not one word or has nothing to stand for.
+    fn search_problems(&self, text: &str) -> Diagnostics {
+        let mut diags = Diagnostics::default();
+        for (table, key, msg) in self.search_problem_list() {
+            let line = key_line_in_table(text, &table, &key);
+            diags.push(Diagnostic::error(CONFIG_FILE, line, 0, msg));
+        }
+        diags
+    }
+
+    /// [`Config::search_problems`] as (table, key, message).
+    fn search_problem_list(&self) -> Vec<(String, String, String)> {
+        let mut out = Vec::new();
+        for (name, coll) in &self.collections {
+            if let Some(w) = coll.search_weight
+                && !(w.is_finite() && w >= 0.0)
+            {
+                out.push((
+                    format!("collections.{name}"),
+                    "search_weight".to_string(),
+                    format!(
+                        "collection `{name}`: `search_weight` must be a number from 0 up, found {w}"
+                    ),
+                ));
+            }
+        }
+        for (key, expansions) in &self.search.synonyms {
+            // One word as search splits text: a run of letters and digits.
+            if key.is_empty() || !key.chars().all(char::is_alphanumeric) {
+                out.push((
+                    "search.synonyms".to_string(),
+                    key.clone(),
+                    format!("search.synonyms: `{key}` must be one word (letters and digits)"),
+                ));
+            }
+            if expansions.is_empty()
+                || expansions
+                    .iter()
+                    .any(|e| !e.chars().any(char::is_alphanumeric))
+            {
+                out.push((
+                    "search.synonyms".to_string(),
+                    key.clone(),
+                    format!("search.synonyms: `{key}` needs one or more words to stand for"),
+                ));
+            }
+        }
+        out
     }
 
     /// The path part of `base_url`, always starting and ending with `/` (`/kb/water/`).
@@ -744,5 +821,37 @@ mod tests {
             "{}",
             d.0[0].message
         );
+    }
+
+    #[test]
+    fn search_settings_are_checked_with_their_lines() {
+        let text = format!(
+            "{MINIMAL}[collections.guides]\ntitle = \"G\"\nsearch_weight = -1.0\n\
+             [search.synonyms]\now = [\"omgevingswet\"]\n\"b en w\" = [\"college\"]\nx = []\n"
+        );
+        let Err(Error::Content(d)) = Config::parse(&text) else {
+            panic!("expected errors")
+        };
+        let got: Vec<(usize, &str)> = d.0.iter().map(|d| (d.line, d.message.as_str())).collect();
+        assert_eq!(
+            got,
+            [
+                (
+                    5,
+                    "collection `guides`: `search_weight` must be a number from 0 up, found -1"
+                ),
+                (
+                    6,
+                    "search.synonyms: `b en w` must be one word (letters and digits)"
+                ),
+                (
+                    9,
+                    "search.synonyms: `x` needs one or more words to stand for"
+                ),
+            ]
+        );
+        let ok = format!("{MINIMAL}[search.synonyms]\ndso = [\"digitaal stelsel omgevingswet\"]\n");
+        let c = Config::parse(&ok).unwrap();
+        assert_eq!(c.search.synonyms["dso"], ["digitaal stelsel omgevingswet"]);
     }
 }

@@ -55,6 +55,9 @@ pub struct Page {
     pub updated: Option<String>,
     pub draft: bool,
     pub weight: Option<i64>,
+    /// What a match on this page weighs in search (front matter `search_weight`), over its
+    /// collection's.
+    pub search_weight: Option<f64>,
     pub aliases: Vec<String>,
     pub template: Option<String>,
     /// The collection's own fields, typed and checked.
@@ -82,6 +85,7 @@ impl Page {
             updated: None,
             draft: false,
             weight: None,
+            search_weight: None,
             aliases: Vec::new(),
             template: None,
             fields: BTreeMap::new(),
@@ -480,6 +484,10 @@ fn parse_page(
             "weight" => match v.as_i64() {
                 Some(w) => page.weight = Some(w),
                 None => diags.push(here(format!("`weight` must be an integer, found `{}`", yaml_to_display(v)))),
+            },
+            "search_weight" => match v.as_f64().filter(|w| w.is_finite() && *w >= 0.0) {
+                Some(w) => page.search_weight = Some(w),
+                None => diags.push(here(format!("`search_weight` must be a number from 0 up, found `{}`", yaml_to_display(v)))),
             },
             "slug" => match scalar_string(v) {
                 Some(s) if is_valid_slug(&s) => explicit_slug = Some(s),

@@ -85,6 +85,12 @@ for (const [name, make, language] of SITES) {
       assert.match(status, language === "nl" ? /^[1-9]\d* resulta(at|ten)\.$/ : /^[1-9]\d* results?\.$/);
       const href = await page.getAttribute("[data-search-results] li h3 a", "href");
       assert.ok(href.includes(first), `first result ${href}`);
+      // A typo: the page says, in the site's language, what it searched instead.
+      const typo = word.slice(0, 4) + (word[4] === "x" ? "y" : "x") + word.slice(5);
+      await page.goto(`${server.base}${searchPath}?q=${typo}`);
+      await page.waitForSelector("[data-search-status] em");
+      const corrected = await page.textContent("[data-search-status]");
+      assert.ok(corrected.endsWith((language === "nl" ? "Resultaten voor " : "Results for ") + word + "."), corrected);
       await page.close();
     });
   });

@@ -14,6 +14,10 @@ export const QUERIES = [
   "De6", "Drechtsteden", "Amersfoort ICT", "Almelo", "transitie transformatie", "begrippen", "Wmo",
   "de gemeente en de raad", "vóór de verkiezingen", "integraliteit", "Kampen omgekeerd", "enquête respons",
   "126", "xyzzyqwert", "omgevingswet", "cultuur veranderen", "informatiemanagement",
+  // issue 14: field values, relations, compounds, synonyms
+  "Zuid-Holland", "Overijssel", "Rozendom", "participatie omgevingswet", "praktijkvoorbeelden participatie",
+  "ettenleur", "ettenleur ", "samenwerkingsvorm", "samenwerkingsvorm gemeenten", "ettenleur omgevingswet", "veiligheidsplan", "Ow", "Ow participatie", "DSO ", "Wmo", "3D's",
+  "Friesland", "de rol van de gemeentesecretaris",
 ];
 
 let site, server, browser;
@@ -42,6 +46,21 @@ async function browserTop10(page, query) {
   });
   return page.$$eval("[data-search-results] li h3 a", (as) => as.map((a) => a.getAttribute("href")));
 }
+
+test("the search page says what a corrected, split or expanded query was searched as", async () => {
+  const page = await browser.newPage();
+  for (const [query, searched] of [["particpatie", "participatie"], ["ettenleur", "etten leur"], ["ow", "omgevingswet"]]) {
+    await page.goto(`${server.base}zoeken/?q=${encodeURIComponent(query)}`);
+    await page.waitForFunction(() => /resultaat|resultaten/.test(document.querySelector("[data-search-status]")?.textContent || ""));
+    const status = await page.textContent("[data-search-status]");
+    assert.match(status, new RegExp(`Resultaten voor ${searched}\\.`), query);
+    assert.equal(await page.textContent("[data-search-status] em"), searched);
+  }
+  await page.goto(`${server.base}zoeken/?q=participatie`);
+  await page.waitForFunction(() => /resultaten/.test(document.querySelector("[data-search-status]")?.textContent || ""));
+  assert.doesNotMatch(await page.textContent("[data-search-status]"), /Resultaten voor/);
+  await page.close();
+});
 
 test(`the browser's top ten equals kennisbank search's for ${QUERIES.length} queries`, async () => {
   assert.ok(QUERIES.length >= 30);
