@@ -124,7 +124,6 @@ pub fn main() -> i32 {
                 base_url,
                 drafts,
                 force,
-                cache_index: true,
                 incremental: false,
             };
             run_build(&opts, verbose)
@@ -218,19 +217,34 @@ fn run_build(opts: &BuildOptions, verbose: bool) -> Result<()> {
             stats.bytes as f64 / 1e6
         );
     }
+    print_drafts(&compiled);
     eprintln!("{}", summary(&compiled, start));
     Ok(())
 }
 
+/// Which drafts a build left out: an editor should not wonder where a page went.
+fn print_drafts(c: &crate::Compiled) {
+    let drafts = &c.site.drafts;
+    if drafts.is_empty() {
+        return;
+    }
+    eprintln!(
+        "left out {} draft{} (add --drafts to include them): {}",
+        drafts.len(),
+        if drafts.len() == 1 { "" } else { "s" },
+        drafts.join(", ")
+    );
+}
+
 /// `57 pages, 6 collections, 0 warnings in 84 ms`
 pub fn summary(c: &crate::Compiled, start: Instant) -> String {
-    let w = c.warnings.warnings().count();
+    let plural =
+        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
     format!(
-        "{} pages, {} collections, {} warning{} in {} ms",
-        c.page_count(),
-        c.site.collections.len(),
-        w,
-        if w == 1 { "" } else { "s" },
+        "{}, {}, {} in {} ms",
+        plural(c.page_count(), "page", "pages"),
+        plural(c.site.collections.len(), "collection", "collections"),
+        plural(c.warnings.warnings().count(), "warning", "warnings"),
         start.elapsed().as_millis()
     )
 }
@@ -252,10 +266,15 @@ fn run_check(opts: &BuildOptions, format: Format) -> Result<()> {
                 )],
             ),
         };
+        let drafts = match &result {
+            Ok(c) => c.site.drafts.clone(),
+            Err(_) => Vec::new(),
+        };
         let json = serde_json::json!({
             "ok": ok,
             "errors": diags.iter().filter(|d| d.is_error()).collect::<Vec<_>>(),
             "warnings": diags.iter().filter(|d| !d.is_error()).collect::<Vec<_>>(),
+            "drafts": drafts,
         });
         println!(
             "{}",
@@ -268,6 +287,7 @@ fn run_check(opts: &BuildOptions, format: Format) -> Result<()> {
     }
     let compiled = result?;
     print_diagnostics(&compiled.warnings);
+    print_drafts(&compiled);
     eprintln!("ok: {}", summary(&compiled, start));
     Ok(())
 }
@@ -281,12 +301,17 @@ fn run_search(
 ) -> Result<()> {
     let opts = BuildOptions {
         root,
-        cache_index: true,
         ..Default::default()
     };
     let compiled = crate::compile(&opts)?;
     let model = &compiled.search;
+    let written = filters;
     let filters = crate::search::parse_filters(model, filters).map_err(Error::Usage)?;
+    for (f, id) in written.iter().zip(&filters) {
+        if *id == crate::search::NO_PAGE {
+            eprintln!("note: no page has {f}");
+        }
+    }
     let answer = crate::search::answer(model, &compiled.site.config, query, &filters, limit);
     if json {
         println!(
@@ -391,44 +416,72 @@ fn run_new(root: &std::path::Path, collection: &str, slug: &str) -> Result<()> {
     Ok(())
 }
 
-/// The text of a new page: a title from the slug, every required field with a placeholder of
-/// its type, every relation as an empty list, and `draft: true` so it stays out of the site.
+/// The text of a new page: a title from the slug, every field and relation of the collection
+/// empty with a comment that says what it takes (the allowed values of an enum), and
+/// `draft: true`. A required field left empty fails `check`, so the page cannot be published
+/// half-filled.
 pub fn new_page_text(slug: &str, cc: &config::CollectionConfig) -> String {
-    use config::FieldKind::*;
     let mut title = slug.replace('-', " ");
     if let Some(first) = title.get(0..1) {
         title = first.to_uppercase() + &title[1..];
     }
-    let mut s = format!(
-        "---\ntitle: \"{title}\"\nsummary: \"\"\ndraft: true  # remove when the page is ready\n"
-    );
+    let mut lines = vec![
+        (
+            format!("title: \"{title}\""),
+            "the page's title".to_string(),
+        ),
+        (
+            "summary:".into(),
+            "one sentence: what the page is about".into(),
+        ),
+        (
+            "draft: true".into(),
+            "remove this line when the page is ready".into(),
+        ),
+    ];
     for (name, spec) in &cc.fields {
-        let value = match spec.kind {
-            String => "\"\"".to_string(),
-            Integer => "0".into(),
-            Float => "0.0".into(),
-            Boolean => "false".into(),
-            Date => "2000-01-01".into(),
-            Enum => spec.values.first().cloned().unwrap_or_default(),
-            List | Records => "[]".into(),
-        };
-        let note = if spec.required {
+        let need = if spec.required {
             "required"
         } else {
             "optional"
         };
-        s.push_str(&format!(
-            "{name}: {value}  # {note}: {}\n",
-            spec.kind.describe()
-        ));
+        let what = match spec.kind {
+            config::FieldKind::Enum => format!("one of: {}", spec.values.join(", ")),
+            config::FieldKind::List if !spec.values.is_empty() => {
+                format!("a list of: {}", spec.values.join(", "))
+            }
+            config::FieldKind::Records if !spec.keys.is_empty() => {
+                format!("a list of records with {}", spec.keys.join(", "))
+            }
+            kind => kind.describe().to_string(),
+        };
+        lines.push((format!("{name}:"), format!("{need}: {what}")));
     }
     for (name, spec) in &cc.relations {
         let how = match spec.why {
             config::WhyRule::Required => "each as {to: slug, why: \"…\"}",
             config::WhyRule::Optional => "slugs, or {to: slug, why: \"…\"}",
         };
-        s.push_str(&format!("{name}: []  # pages of `{}`: {how}\n", spec.to));
+        let count = match spec.min {
+            Some(1) => "at least one page".to_string(),
+            Some(n) if n > 1 => format!("at least {n} pages"),
+            _ => "pages".to_string(),
+        };
+        lines.push((
+            format!("{name}:"),
+            format!("{count} of `{}`: {how}", spec.to),
+        ));
     }
-    s.push_str("---\n\n## Inleiding\n\n");
+    let width = lines
+        .iter()
+        .map(|(l, _)| l.chars().count())
+        .max()
+        .unwrap_or(0)
+        + 2;
+    let mut s = String::from("---\n");
+    for (line, note) in lines {
+        s.push_str(&format!("{line:<width$}# {note}\n"));
+    }
+    s.push_str("---\n\n");
     s
 }

@@ -52,9 +52,9 @@ pub struct Config {
     /// `[search]`: the site's synonyms and abbreviations.
     #[serde(default)]
     pub search: SearchConfig,
-    /// The text of site.toml, for the lines of later diagnostics.
+    /// Where each key of site.toml sits, for the diagnostics of later stages.
     #[serde(skip)]
-    source: std::sync::Arc<str>,
+    positions: std::sync::Arc<Positions>,
 }
 
 /// `[footer]`: a paragraph and a list of links shown at the bottom of every page.
@@ -153,6 +153,9 @@ pub struct FieldSpec {
     pub keys: Vec<String>,
     /// How the field is named on the page (default: the key with a capital).
     pub label: Option<String>,
+    /// The least and most items of a `list` or `records` field (a required one has at least one).
+    pub min: Option<usize>,
+    pub max: Option<usize>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -195,6 +198,9 @@ pub struct RelationSpec {
     pub inverse: String,
     #[serde(default)]
     pub why: WhyRule,
+    /// The least and most pages a page of the source collection links to.
+    pub min: Option<usize>,
+    pub max: Option<usize>,
 }
 
 /// Whether each link of a relation must give its reason.
@@ -307,7 +313,7 @@ impl Config {
 
     /// Parse and check the text of a `site.toml`.
     pub fn parse(text: &str) -> Result<Config> {
-        let config: Config = toml::from_str(text).map_err(|e| {
+        let mut config: Config = toml::from_str(text).map_err(|e| {
             let (line, column) = e.span().map_or((0, 0), |s| line_col(text, s.start));
             Error::single(Diagnostic::error(
                 CONFIG_FILE,
@@ -316,125 +322,124 @@ impl Config {
                 e.message().trim().to_string(),
             ))
         })?;
-        let mut config = config;
-        config.source = std::sync::Arc::from(text);
-        let problems = config.check(text);
-        problems.into_result()?;
+        config.positions = std::sync::Arc::new(Positions::of(text));
+        config.check().into_result()?;
         Ok(config)
     }
 
-    fn check(&self, text: &str) -> Diagnostics {
+    /// An error at the value of a key of site.toml (`collections.x.sort_by`).
+    pub fn error_at(&self, path: &str, message: impl Into<String>) -> Diagnostic {
+        let (line, column) = self.positions.at(path);
+        Diagnostic::error(CONFIG_FILE, line, column, message)
+    }
+
+    fn check(&self) -> Diagnostics {
         let mut out = Diagnostics::default();
-        let mut err = |needle: &str, msg: String| {
-            let line = find_line(text, needle);
-            out.push(Diagnostic::error(CONFIG_FILE, line, 0, msg));
-        };
         if let Err(msg) = self.base_path_checked() {
-            err("base_url", msg);
+            out.push(self.error_at("base_url", msg));
         }
-        let names: Vec<&str> = self.collections.keys().map(String::as_str).collect();
         for (name, coll) in &self.collections {
-            if !crate::text::is_valid_slug(name) || name == "data" {
-                err(
-                    &format!("collections.{name}"),
-                    format!(
-                        "collection name `{name}` must be a lower-case slug (a-z, 0-9, -) and not `data`"
-                    ),
-                );
-            }
-            let sortable = ["weight", "title", "date"].contains(&coll.sort_by.as_str())
-                || coll.fields.contains_key(&coll.sort_by);
-            if !sortable {
-                let choices = ["weight", "title", "date"]
-                    .into_iter()
-                    .chain(coll.fields.keys().map(String::as_str));
-                err(
-                    "sort_by",
-                    format!(
-                        "collection `{name}`: cannot sort by unknown field `{}`{}",
-                        coll.sort_by,
-                        suggestion(&coll.sort_by, choices)
-                    ),
-                );
-            }
-            for (field, spec) in &coll.fields {
-                if BUILTIN_KEYS.contains(&field.as_str()) {
-                    err(
-                        &format!("fields.{field}"),
-                        format!(
-                            "collection `{name}`: field `{field}` is a built-in key and cannot be redeclared"
-                        ),
-                    );
-                }
-                if spec.kind == FieldKind::Enum && spec.values.is_empty() {
-                    err(
-                        &format!("fields.{field}"),
-                        format!("collection `{name}`: enum field `{field}` needs `values = [...]`"),
-                    );
-                }
-            }
-            for (rel, spec) in &coll.relations {
-                let header = format!("collections.{name}.relations.{rel}");
-                if coll.fields.contains_key(rel) || BUILTIN_KEYS.contains(&rel.as_str()) {
-                    err(
-                        &header,
-                        format!("collection `{name}`: relation `{rel}` has the name of a field"),
-                    );
-                }
-                match self.collections.get(&spec.to) {
-                    None => err(
-                        &header,
-                        format!(
-                            "relation `{name}.{rel}` points to unknown collection `{}`{}",
-                            spec.to,
-                            suggestion(&spec.to, names.iter().copied())
-                        ),
-                    ),
-                    Some(target) => {
-                        if target.fields.contains_key(&spec.inverse)
-                            || target.relations.contains_key(&spec.inverse)
-                        {
-                            err(
-                                &header,
-                                format!(
-                                    "relation `{name}.{rel}`: inverse name `{}` is already a field or relation of `{}`",
-                                    spec.inverse, spec.to
-                                ),
-                            );
-                        }
-                    }
-                }
+            self.check_collection(name, coll, &mut out);
+        }
+        self.check_inverse_names(&mut out);
+        self.check_search(&mut out);
+        if let Some(q) = &self.views.quadrants {
+            self.check_quadrants(q, &mut |key: &str, msg: String| {
+                out.push(self.error_at(&format!("views.quadrants.{key}"), msg))
+            });
+        }
+        out
+    }
+
+    /// A collection's name, `sort_by`, fields and relations.
+    fn check_collection(&self, name: &str, coll: &CollectionConfig, out: &mut Diagnostics) {
+        let at = |key: &str| format!("collections.{name}{key}");
+        if !crate::text::is_valid_slug(name) || name == "data" {
+            out.push(self.error_at(
+                &at(""),
+                format!("collection name `{name}` must be a lower-case slug (a-z, 0-9, -) and not `data`"),
+            ));
+        }
+        let sortable = ["weight", "title", "date"].contains(&coll.sort_by.as_str())
+            || coll.fields.contains_key(&coll.sort_by);
+        if !sortable {
+            let choices = ["weight", "title", "date"]
+                .into_iter()
+                .chain(coll.fields.keys().map(String::as_str));
+            out.push(self.error_at(
+                &at(".sort_by"),
+                format!(
+                    "collection `{name}`: cannot sort by unknown field `{}`{}",
+                    coll.sort_by,
+                    suggestion(&coll.sort_by, choices)
+                ),
+            ));
+        }
+        for (field, spec) in &coll.fields {
+            if let Some(msg) = field_problem(name, field, spec) {
+                out.push(self.error_at(&at(&format!(".fields.{field}")), msg));
             }
         }
-        // Two relations into one collection may not share an inverse name.
+        for (rel, spec) in &coll.relations {
+            if let Some(msg) = self.relation_problem(name, coll, rel, spec) {
+                out.push(self.error_at(&at(&format!(".relations.{rel}")), msg));
+            }
+        }
+    }
+
+    /// What is wrong with relation `rel` of collection `name`, if anything.
+    fn relation_problem(
+        &self,
+        name: &str,
+        coll: &CollectionConfig,
+        rel: &str,
+        spec: &RelationSpec,
+    ) -> Option<String> {
+        if coll.fields.contains_key(rel) || BUILTIN_KEYS.contains(&rel) {
+            return Some(format!(
+                "collection `{name}`: relation `{rel}` has the name of a field"
+            ));
+        }
+        if let (Some(min), Some(max)) = (spec.min, spec.max)
+            && min > max
+        {
+            return Some(format!(
+                "relation `{name}.{rel}`: `min` ({min}) is more than `max` ({max})"
+            ));
+        }
+        let Some(target) = self.collections.get(&spec.to) else {
+            return Some(format!(
+                "relation `{name}.{rel}` points to unknown collection `{}`{}",
+                spec.to,
+                suggestion(&spec.to, self.collections.keys().map(String::as_str))
+            ));
+        };
+        (target.fields.contains_key(&spec.inverse) || target.relations.contains_key(&spec.inverse))
+            .then(|| {
+                format!(
+                    "relation `{name}.{rel}`: inverse name `{}` is already a field or relation of `{}`",
+                    spec.inverse, spec.to
+                )
+            })
+    }
+
+    /// Two relations into one collection may not share an inverse name.
+    fn check_inverse_names(&self, out: &mut Diagnostics) {
         let mut inverses: BTreeMap<(&str, &str), &str> = BTreeMap::new();
         for (name, coll) in &self.collections {
             for (rel, spec) in &coll.relations {
-                if let Some(prev) = inverses.insert((spec.to.as_str(), spec.inverse.as_str()), rel)
-                {
-                    let _ = prev;
-                    err(
-                        &format!("collections.{name}.relations.{rel}"),
+                let key = (spec.to.as_str(), spec.inverse.as_str());
+                if let Some(first) = inverses.insert(key, rel) {
+                    out.push(self.error_at(
+                        &format!("collections.{name}.relations.{rel}.inverse"),
                         format!(
-                            "relation `{name}.{rel}`: inverse name `{}` is used twice for collection `{}`",
+                            "relation `{name}.{rel}`: inverse name `{}` is used twice for collection `{}` (also by relation `{first}`)",
                             spec.inverse, spec.to
                         ),
-                    );
+                    ));
                 }
             }
         }
-        out.extend(self.search_problems(text));
-        if let Some(q) = &self.views.quadrants {
-            let mut problems = Vec::new();
-            self.check_quadrants(q, &mut |key: &str, msg: String| {
-                problems.push((key.to_string(), msg))
-            });
-            for (key, msg) in problems {
-                let line = key_line_in_table(text, "views.quadrants", &key);
-                out.push(Diagnostic::error(CONFIG_FILE, line, 0, msg));
-            }
-        }
-        out
     }
 
     /// `[views.quadrants]`: the collection, its two fields, the axis labels and the relations exist
@@ -586,38 +591,26 @@ impl Config {
 
     /// Wrong search settings: a collection's `search_weight` that is not a number from 0 up, a
     /// synonym that is not one word or has nothing to stand for.
-    fn search_problems(&self, text: &str) -> Diagnostics {
-        let mut diags = Diagnostics::default();
-        for (table, key, msg) in self.search_problem_list() {
-            let line = key_line_in_table(text, &table, &key);
-            diags.push(Diagnostic::error(CONFIG_FILE, line, 0, msg));
-        }
-        diags
-    }
-
-    /// [`Config::search_problems`] as (table, key, message).
-    fn search_problem_list(&self) -> Vec<(String, String, String)> {
-        let mut out = Vec::new();
+    fn check_search(&self, out: &mut Diagnostics) {
         for (name, coll) in &self.collections {
             if let Some(w) = coll.search_weight
                 && !(w.is_finite() && w >= 0.0)
             {
-                out.push((
-                    format!("collections.{name}"),
-                    "search_weight".to_string(),
+                out.push(self.error_at(
+                    &format!("collections.{name}.search_weight"),
                     format!(
-                        "collection `{name}`: `search_weight` must be a number from 0 up, found {w}"
+                        "collection `{name}`: `search_weight` must be a number from 0 up (1 is normal, 0.5 ranks its pages lower, 0 leaves them out of search), found {w}"
                     ),
                 ));
             }
         }
         for (key, expansions) in &self.search.synonyms {
+            let at = format!("search.synonyms.{key}");
             // One word as search splits text: a run of letters and digits.
             if key.is_empty() || !key.chars().all(char::is_alphanumeric) {
-                out.push((
-                    "search.synonyms".to_string(),
-                    key.clone(),
-                    format!("search.synonyms: `{key}` must be one word (letters and digits)"),
+                out.push(self.error_at(
+                    &at,
+                    format!("search.synonyms: `{key}` must be one word of letters and digits; write the other words on the right (`{}` = [\"...\"])", key.split(|c: char| !c.is_alphanumeric()).find(|w| !w.is_empty()).unwrap_or("word")),
                 ));
             }
             if expansions.is_empty()
@@ -625,14 +618,20 @@ impl Config {
                     .iter()
                     .any(|e| !e.chars().any(char::is_alphanumeric))
             {
-                out.push((
-                    "search.synonyms".to_string(),
-                    key.clone(),
-                    format!("search.synonyms: `{key}` needs one or more words to stand for"),
+                out.push(self.error_at(
+                    &at,
+                    format!("search.synonyms: `{key}` needs one or more words to stand for, e.g. {key} = [\"...\"]"),
                 ));
             }
         }
-        out
+    }
+
+    /// Replace `base_url` (from the command line), or say what is wrong with the new one.
+    pub fn set_base_url(&mut self, url: &str) -> std::result::Result<(), String> {
+        let old = std::mem::replace(&mut self.base_url, url.to_string());
+        self.base_path_checked().map(|_| ()).inspect_err(|_| {
+            self.base_url = old;
+        })
     }
 
     /// The path part of `base_url`, always starting and ending with `/` (`/kb/water/`).
@@ -681,14 +680,9 @@ impl Config {
         format!("{}{}", self.base_path(), path.trim_start_matches('/'))
     }
 
-    /// The line of a top-level key of site.toml (or of the table of that name), 0 when absent.
-    pub fn line_of(&self, key: &str) -> usize {
-        top_level_line(&self.source, key)
-    }
-
-    /// The line of `key = …` inside `[table]` of site.toml.
-    pub fn line_in_table(&self, table: &str, key: &str) -> usize {
-        key_line_in_table(&self.source, table, key)
+    /// The line and column of a key of site.toml by its dotted path (see [`Positions::at`]).
+    pub fn position(&self, path: &str) -> (usize, usize) {
+        self.positions.at(path)
     }
 
     /// A collection's page as messages name it: its `singular`, else "page".
@@ -708,74 +702,89 @@ impl Config {
     }
 }
 
-/// The line of the top-level `key = …` (before the first table) or of the table `[key]`.
-fn top_level_line(text: &str, key: &str) -> usize {
-    let mut top = true;
-    for (i, line) in text.lines().enumerate() {
-        let l = line.trim();
-        if l.starts_with('[') {
-            top = false;
-            if l.trim_matches(['[', ']']).trim() == key {
-                return i + 1;
-            }
-            continue;
-        }
-        if top
-            && let Some(rest) = l.strip_prefix(key)
-            && rest.trim_start().starts_with('=')
-        {
-            return i + 1;
-        }
+/// What is wrong with the declaration of field `field` of collection `name`, if anything.
+fn field_problem(name: &str, field: &str, spec: &FieldSpec) -> Option<String> {
+    if BUILTIN_KEYS.contains(&field) {
+        return Some(format!(
+            "collection `{name}`: field `{field}` is a built-in key and cannot be redeclared"
+        ));
     }
-    0
+    if spec.kind == FieldKind::Enum && spec.values.is_empty() {
+        return Some(format!(
+            "collection `{name}`: enum field `{field}` needs `values = [...]`"
+        ));
+    }
+    if (spec.min.is_some() || spec.max.is_some())
+        && !matches!(spec.kind, FieldKind::List | FieldKind::Records)
+    {
+        return Some(format!(
+            "collection `{name}`: `min` and `max` count the items of a list or records field; `{field}` is {}",
+            spec.kind.describe()
+        ));
+    }
+    match (spec.min, spec.max) {
+        (Some(min), Some(max)) if min > max => Some(format!(
+            "collection `{name}`: field `{field}`: `min` ({min}) is more than `max` ({max})"
+        )),
+        _ => None,
+    }
 }
 
-/// The line of `key = …` inside the TOML table `table` (or one of its sub-tables), else of the
-/// table's header, else of the first line naming the key. 0 when not found.
-fn key_line_in_table(text: &str, table: &str, key: &str) -> usize {
-    let mut inside = false;
-    let mut header = 0;
-    for (i, line) in text.lines().enumerate() {
-        let l = line.trim();
-        if l.starts_with('[') {
-            let name = l.trim_matches(['[', ']']).trim();
-            inside = name == table || name.starts_with(&format!("{table}."));
-            if name == table {
-                header = i + 1;
+/// Where each key of site.toml sits: its dotted path (`collections.guides.sort_by`; array items
+/// by their index, `footer.links.0.to`) → line and column of its value (of the header, for a
+/// table). From the TOML parser's spans.
+#[derive(Debug, Clone, Default)]
+pub struct Positions(BTreeMap<String, (usize, usize)>);
+
+impl Positions {
+    fn of(text: &str) -> Positions {
+        let mut out = BTreeMap::new();
+        if let Ok(doc) = toml::de::DeTable::parse(text) {
+            collect_positions(doc.get_ref(), "", text, &mut out);
+        }
+        Positions(out)
+    }
+
+    /// The line and column of `path`, else of the nearest table or key above it that is
+    /// written, else (0, 0).
+    pub fn at(&self, path: &str) -> (usize, usize) {
+        let mut p = path;
+        loop {
+            if let Some(&pos) = self.0.get(p) {
+                return pos;
             }
-            continue;
-        }
-        if inside
-            && let Some(rest) = l.strip_prefix(key)
-            && rest.trim_start().starts_with('=')
-        {
-            return i + 1;
+            match p.rfind('.') {
+                Some(i) => p = &p[..i],
+                None => return (0, 0),
+            }
         }
     }
-    if header > 0 {
-        return header;
-    }
-    find_line(text, key)
 }
 
-/// The line of the first occurrence of `needle` in `text`; for `a.b.c` headers, the line of
-/// the table header or dotted key that names it. 0 when not found.
-fn find_line(text: &str, needle: &str) -> usize {
-    for (i, line) in text.lines().enumerate() {
-        let l = line.trim();
-        if l.starts_with('#') {
-            continue;
-        }
-        if l.contains(needle) {
-            return i + 1;
+fn collect_positions(
+    table: &toml::de::DeTable,
+    prefix: &str,
+    text: &str,
+    out: &mut BTreeMap<String, (usize, usize)>,
+) {
+    use toml::de::DeValue;
+    for (key, value) in table.iter() {
+        let path = format!("{prefix}{}", key.get_ref());
+        out.insert(path.clone(), line_col(text, value.span().start));
+        match value.get_ref() {
+            DeValue::Table(t) => collect_positions(t, &format!("{path}."), text, out),
+            DeValue::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    let item_path = format!("{path}.{i}");
+                    out.insert(item_path.clone(), line_col(text, item.span().start));
+                    if let DeValue::Table(t) = item.get_ref() {
+                        collect_positions(t, &format!("{item_path}."), text, out);
+                    }
+                }
+            }
+            _ => {}
         }
     }
-    // `fields.nummer` may be written as `[collections.x.fields]` + `nummer = …`: fall back to the last part.
-    let last = needle.rsplit('.').next().unwrap_or(needle);
-    if last != needle {
-        return find_line(text, last);
-    }
-    0
 }
 
 #[cfg(test)]

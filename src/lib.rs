@@ -39,16 +39,11 @@ pub struct BuildOptions {
     pub drafts: bool,
     /// Replace an output folder that kennisbank did not write.
     pub force: bool,
-    /// Keep the tantivy index in `.kennisbank-cache/` (else it is built in memory).
-    pub cache_index: bool,
     /// Keep what an incremental rebuild needs (`serve`): the Markdown sources and the plain
     /// text of every page. A one-off build frees them as soon as they are used, which lowers
     /// its peak memory.
     pub incremental: bool,
 }
-
-/// Where the search index is kept between runs.
-pub const CACHE_DIR: &str = ".kennisbank-cache";
 
 /// A site compiled in memory: every page rendered, nothing written yet.
 pub struct Compiled {
@@ -106,9 +101,9 @@ fn compile_into(opts: &BuildOptions, sink: &dyn output::Sink) -> Result<Compiled
     let mut watch = Stopwatch::new();
     let mut config = config::Config::load(&opts.root)?;
     if let Some(url) = &opts.base_url {
-        config.base_url = url.clone();
-        let text = format!("title = \"x\"\nbase_url = {}\n", toml_string(url));
-        config::Config::parse(&text)?;
+        config
+            .set_base_url(url)
+            .map_err(|msg| Error::Usage(format!("--base-url: {msg}")))?;
     }
     watch.lap("config");
     // The theme is independent of the content; its strings are needed from the Markdown on.
@@ -126,8 +121,7 @@ fn compile_into(opts: &BuildOptions, sink: &dyn output::Sink) -> Result<Compiled
             return Err(Error::Content(diags.sorted()));
         }
     };
-    let data_dir = opts.root.join(content::CONTENT_DIR).join(content::DATA_DIR);
-    let (mut bodies, d) = markdown::render_all(&site, &data_dir, &theme.strings);
+    let (mut bodies, d) = markdown::render_all(&site, &theme.strings);
     diags.extend(d);
     if !opts.incremental {
         for node in &mut site.nodes {
@@ -138,9 +132,6 @@ fn compile_into(opts: &BuildOptions, sink: &dyn output::Sink) -> Result<Compiled
     if diags.has_errors() {
         return Err(Error::Content(diags.sorted()));
     }
-    let cache = opts
-        .cache_index
-        .then(|| opts.root.join(CACHE_DIR).join("search"));
     // The index works on a copy of the texts; a one-off build frees the originals first.
     let input =
         search::index::prepare(&site, &bodies, theme.strings.get("search.collection_facet"));
@@ -150,21 +141,17 @@ fn compile_into(opts: &BuildOptions, sink: &dyn output::Sink) -> Result<Compiled
         }
     }
     let mut search_laps = Vec::new();
-    let search = search::index::build_prepared(input, cache.as_deref(), &mut search_laps).map_err(
-        |msg| {
-            Error::single(Diagnostic::error(
-                CACHE_DIR,
-                0,
-                0,
-                format!("search index: {msg}"),
-            ))
-        },
-    )?;
+    // The index lives in memory: nothing reads it back, and two builds cannot collide on it.
+    let search = search::index::build_prepared(input, None, &mut search_laps).map_err(|msg| {
+        Error::single(Diagnostic::error("", 0, 0, format!("search index: {msg}")))
+    })?;
     watch.lap("search");
     watch.laps.extend(search_laps);
     let collections: Vec<String> = site.config.collections.keys().cloned().collect();
     let exported = search::export::export(&search, &collections);
-    exported.files.into_par_iter().for_each(|f| sink.add(f));
+    let checker = output::links::LinkCheck::new(sink, &site.config.base_path());
+    use output::Sink as _;
+    exported.files.into_par_iter().for_each(|f| checker.add(f));
     let search_client = exported.client;
     watch.lap("export");
     diags.extend(render::render_site(
@@ -172,9 +159,11 @@ fn compile_into(opts: &BuildOptions, sink: &dyn output::Sink) -> Result<Compiled
         &bodies,
         &theme,
         &search_client,
-        sink,
+        &checker,
     ));
     watch.lap("render");
+    diags.extend(check_links(checker, &site, &bodies, &theme));
+    watch.lap("links");
     for path in &sink.collisions() {
         diags.push(Diagnostic::error(
             content::CONTENT_DIR,
@@ -198,8 +187,33 @@ fn compile_into(opts: &BuildOptions, sink: &dyn output::Sink) -> Result<Compiled
     })
 }
 
-fn toml_string(s: &str) -> String {
-    format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
+/// The links of the built site that lead nowhere, reported at the Markdown line that wrote them
+/// or at the template.
+fn check_links(
+    checker: output::links::LinkCheck,
+    site: &graph::Site,
+    bodies: &[markdown::Rendered],
+    theme: &render::Theme,
+) -> Diagnostics {
+    let by_file: std::collections::HashMap<String, usize> = site
+        .nodes
+        .iter()
+        .enumerate()
+        .map(|(i, n)| (format!("{}index.html", n.page.path), i))
+        .collect();
+    checker.finish(|file| {
+        let &i = by_file.get(file)?;
+        let page = &site.nodes[i].page;
+        Some(output::links::Source {
+            file: if page.file.is_empty() {
+                file.to_string()
+            } else {
+                page.file.clone()
+            },
+            unchecked: &bodies[i].unchecked,
+            template: render::template_file(site, theme, i),
+        })
+    })
 }
 
 /// The output folder a build writes to.
@@ -230,7 +244,14 @@ pub fn guard_output(opts: &BuildOptions, config: &config::Config) -> Result<Path
 pub fn build(opts: &BuildOptions) -> Result<(Compiled, output::WriteStats)> {
     let config = config::Config::load(&opts.root)?;
     let out = guard_output(opts, &config)?;
-    let writer = output::Writer::begin(&out, opts.force)?;
+    let waiting = |lock: &Path| {
+        eprintln!(
+            "another build is writing {}; waiting for it to finish (lock {})",
+            error::display_path(&out),
+            error::display_path(lock)
+        )
+    };
+    let writer = output::Writer::begin(&out, opts.force, &waiting)?;
     let mut compiled = match compile_into(opts, &writer) {
         Ok(c) => c,
         Err(e) => {

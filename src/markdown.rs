@@ -2,6 +2,7 @@
 //! links rewritten to URLs under the base path, external links marked, images checked for alt
 //! text, raw HTML escaped unless allowed, and fenced `chart` blocks handed to the views.
 
+use crate::content::Asset;
 use crate::error::{Diagnostic, Diagnostics, line_col};
 use crate::graph::{Node, Site, markdown_options};
 use crate::i18n::Strings;
@@ -9,7 +10,7 @@ use crate::text::escape_html;
 use crate::views;
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, LinkType, Parser, Tag, TagEnd};
 use rayon::prelude::*;
-use std::path::Path;
+use std::collections::HashMap;
 
 /// A page body as HTML, plus its plain text (for search and word counts).
 #[derive(Debug, Default, Clone)]
@@ -22,6 +23,10 @@ pub struct Rendered {
     /// The body cut at every `h2` and `h3`: the part before the first heading, then one section a
     /// heading. Search hits link to the section they sit in.
     pub sections: Vec<Section>,
+    /// Links of the body that the graph could not check (root-relative or relative URLs), as
+    /// the HTML has them, with the line and column they are written at: the check of the built
+    /// site reports them there when they lead nowhere.
+    pub unchecked: Vec<(String, usize, usize)>,
 }
 
 /// A chart block, read, and where it goes in the page's HTML.
@@ -56,13 +61,16 @@ impl Rendered {
     }
 }
 
-/// Render every page body. `data_dir` is where chart data files live (`content/data`); `strings`
-/// give the words the HTML holds (the note on an external link).
-pub fn render_all(site: &Site, data_dir: &Path, strings: &Strings) -> (Vec<Rendered>, Diagnostics) {
+/// Images larger than this get a warning: they slow a page down for every reader.
+const LARGE_IMAGE: u64 = 1024 * 1024;
+
+/// Render every page body. `strings` give the words the HTML holds (the note on an external link).
+pub fn render_all(site: &Site, strings: &Strings) -> (Vec<Rendered>, Diagnostics) {
+    let files = Files::of(site);
     let results: Vec<(Rendered, Diagnostics)> = site
         .nodes
         .par_iter()
-        .map(|node| render_page(node, site, data_dir, strings))
+        .map(|node| render_page(node, site, &files, strings))
         .collect();
     let mut diags = Diagnostics::default();
     let mut out = Vec::with_capacity(results.len());
@@ -74,13 +82,26 @@ pub fn render_all(site: &Site, data_dir: &Path, strings: &Strings) -> (Vec<Rende
 }
 
 /// Render the body of node `i` alone (after [`crate::graph::replace_body`]).
-pub fn render_one(
-    site: &Site,
-    i: usize,
-    data_dir: &Path,
-    strings: &Strings,
-) -> (Rendered, Diagnostics) {
-    render_page(&site.nodes[i], site, data_dir, strings)
+pub fn render_one(site: &Site, i: usize, strings: &Strings) -> (Rendered, Diagnostics) {
+    render_page(&site.nodes[i], site, &Files::of(site), strings)
+}
+
+/// The files under `content/` by site path.
+struct Files<'a>(HashMap<&'a str, &'a Asset>);
+
+impl<'a> Files<'a> {
+    fn of(site: &'a Site) -> Self {
+        Files(site.assets.iter().map(|a| (a.path.as_str(), a)).collect())
+    }
+}
+
+impl views::chart::DataFiles for Files<'_> {
+    fn data(&self, path: &str) -> Option<&[u8]> {
+        self.0.get(path)?.data.as_deref().map(Vec::as_slice)
+    }
+    fn paths(&self) -> Vec<&str> {
+        self.0.keys().copied().collect()
+    }
 }
 
 /// Schemes a link may use; anything else (`javascript:`, `data:`, …) is dropped.
@@ -102,18 +123,39 @@ fn is_external(url: &str) -> bool {
     url.starts_with("http://") || url.starts_with("https://") || url.starts_with("//")
 }
 
+/// A link being written: whether it leaves the site, and whether its text is replaced by the
+/// title of the page it leads to (a bare `[[slug]]`).
+#[derive(Default, Clone, Copy)]
+struct OpenLink {
+    external: bool,
+    titled: bool,
+}
+
+/// One page body on its way to HTML: the events out, the plain text and sections for search,
+/// the charts read, the problems found.
 struct PageRenderer<'a> {
     node: &'a Node,
     site: &'a Site,
-    data_dir: &'a Path,
+    files: &'a Files<'a>,
+    /// `<span class="visually-hidden"> (external link)</span></a>`, in the site's language.
+    external_note: String,
+    events: Vec<Event<'a>>,
+    heading_index: usize,
+    links: Vec<OpenLink>,
+    /// An image being read: its alt text so far, its source and its offset.
+    image: Option<(String, String, usize)>,
+    images_seen: usize,
+    /// A chart block being read: its text so far and its offset.
+    chart: Option<(String, usize)>,
     diags: Diagnostics,
     /// The charts read so far, with their lines, in the order of their marks.
     charts: Vec<(usize, views::chart::Chart)>,
     text: String,
     sections: Vec<Section>,
+    unchecked: Vec<(String, usize, usize)>,
 }
 
-impl PageRenderer<'_> {
+impl<'a> PageRenderer<'a> {
     /// Close the current section at the end of the text so far and open a new one.
     fn start_section(&mut self, anchor: Option<String>, heading: String) {
         let end = self.text.len();
@@ -162,212 +204,282 @@ impl PageRenderer<'_> {
             );
             return None;
         }
-        if dest.starts_with('/') && !dest.starts_with("//") {
-            return Some(self.site.config.site_url(dest));
+        let url = if dest.starts_with('/') && !dest.starts_with("//") {
+            self.site.config.site_url(dest)
+        } else {
+            dest.to_string()
+        };
+        if !is_external(&url) && !url.contains(':') {
+            let (line, column) = self.line_of(offset);
+            self.unchecked.push((url.clone(), line, column));
         }
-        Some(dest.to_string())
+        Some(url)
+    }
+
+    fn html(&mut self, html: String) {
+        self.events.push(Event::Html(CowStr::from(html)));
+    }
+
+    fn inline_html(&mut self, html: String) {
+        self.events.push(Event::InlineHtml(CowStr::from(html)));
+    }
+
+    /// One event of the parser. The open image or chart block takes the events inside it.
+    fn event(&mut self, event: Event<'a>, offset: usize) {
+        if self.image.is_some() {
+            return self.image_event(event);
+        }
+        if self.chart.is_some() {
+            return self.chart_event(event);
+        }
+        match event {
+            Event::Start(Tag::Heading { level, .. }) => self.open_heading(level),
+            Event::End(TagEnd::Heading(level)) => self.close_heading(level),
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                ..
+            }) => self.open_link(link_type, &dest_url, &title, offset),
+            Event::End(TagEnd::Link) => {
+                let link = self.links.pop().unwrap_or_default();
+                let close = if link.external {
+                    self.external_note.clone()
+                } else {
+                    "</a>".into()
+                };
+                self.inline_html(close);
+            }
+            // The slug of a bare wiki link, replaced by the target's title.
+            Event::Text(_) if self.links.last().is_some_and(|l| l.titled) => {}
+            Event::Start(Tag::Image { dest_url, .. }) => {
+                self.image = Some((String::new(), dest_url.to_string(), offset));
+            }
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(lang)))
+                if lang.as_ref() == "chart" =>
+            {
+                self.chart = Some((String::new(), offset));
+            }
+            Event::Html(h) | Event::InlineHtml(h) if !self.site.config.allow_raw_html => {
+                self.events.push(Event::Text(h));
+            }
+            other => self.text_event(other),
+        }
+    }
+
+    /// Text, breaks and block ends: into the HTML and the plain text.
+    fn text_event(&mut self, event: Event<'a>) {
+        match &event {
+            Event::Text(t) | Event::Code(t) => self.text.push_str(t),
+            Event::SoftBreak | Event::HardBreak => self.text.push(' '),
+            Event::End(
+                TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell | TagEnd::BlockQuote(_),
+            ) => self.text.push('\n'),
+            _ => {}
+        }
+        self.events.push(event);
+    }
+
+    fn open_heading(&mut self, level: pulldown_cmark::HeadingLevel) {
+        let heading = self.node.headings.get(self.heading_index);
+        let id = heading.map(|h| h.id.clone()).unwrap_or_default();
+        if matches!(
+            level,
+            pulldown_cmark::HeadingLevel::H2 | pulldown_cmark::HeadingLevel::H3
+        ) {
+            let title = heading.map(|h| h.title.clone()).unwrap_or_default();
+            self.start_section(Some(id.clone()), title);
+        }
+        self.html(format!("<{level} id=\"{}\">", escape_html(&id)));
+    }
+
+    fn close_heading(&mut self, level: pulldown_cmark::HeadingLevel) {
+        let heading = self.node.headings.get(self.heading_index);
+        let id = heading.map(|h| h.id.clone()).unwrap_or_default();
+        self.heading_index += 1;
+        self.html(format!(
+            " <a class=\"anchor\" href=\"#{}\" aria-hidden=\"true\" tabindex=\"-1\">#</a></{level}>\n",
+            escape_html(&id)
+        ));
+        self.text.push('\n');
+    }
+
+    fn open_link(&mut self, link_type: LinkType, dest: &str, title: &str, offset: usize) {
+        let href = if matches!(link_type, LinkType::Email) {
+            Some(format!("mailto:{dest}"))
+        } else {
+            self.href(dest, offset)
+        };
+        let external = href.as_deref().is_some_and(is_external);
+        let mut tag = String::from("<a");
+        if let Some(h) = &href {
+            tag.push_str(&format!(" href=\"{}\"", escape_html(h)));
+        }
+        if external {
+            tag.push_str(" class=\"external\" rel=\"external noopener\"");
+        }
+        if !title.is_empty() {
+            tag.push_str(&format!(" title=\"{}\"", escape_html(title)));
+        }
+        tag.push('>');
+        self.inline_html(tag);
+        let bare_wiki = matches!(link_type, LinkType::WikiLink { has_pothole: false });
+        let target_title = bare_wiki
+            .then(|| {
+                self.node
+                    .links
+                    .get(dest)
+                    .and_then(|p| link_title(self.site, p))
+            })
+            .flatten();
+        if let Some(t) = &target_title {
+            self.events.push(Event::Text(CowStr::from(t.clone())));
+            self.text.push_str(t);
+        }
+        self.links.push(OpenLink {
+            external,
+            titled: target_title.is_some(),
+        });
+    }
+
+    /// Inside an image: its text is the alt text; at its end the `<img>` is written.
+    fn image_event(&mut self, event: Event<'a>) {
+        match event {
+            Event::Text(t) | Event::Code(t) => {
+                if let Some((alt, _, _)) = self.image.as_mut() {
+                    alt.push_str(&t);
+                }
+            }
+            Event::End(TagEnd::Image) => {
+                let (alt, src, offset) = self.image.take().unwrap_or_default();
+                self.write_image(alt.trim(), &src, offset);
+            }
+            _ => {}
+        }
+    }
+
+    /// `<img>` with its size from the file, lazy loading after the first image of the page, and
+    /// a warning for a large file.
+    fn write_image(&mut self, alt: &str, src: &str, offset: usize) {
+        if alt.is_empty() {
+            self.error(
+                offset,
+                format!("image `{src}` has no alt text: write `![what the image shows]({src})`"),
+            );
+        }
+        let url = self.href(src, offset).unwrap_or_default();
+        let file = self
+            .node
+            .links
+            .get(src)
+            .and_then(|p| self.files.0.get(p.as_str()));
+        let mut tag = format!(
+            "<img src=\"{}\" alt=\"{}\"",
+            escape_html(&url),
+            escape_html(alt)
+        );
+        if let Some((w, h)) = file.and_then(|f| f.image) {
+            tag.push_str(&format!(" width=\"{w}\" height=\"{h}\""));
+        }
+        if let Some(f) = file.filter(|f| f.bytes > LARGE_IMAGE) {
+            let mb = f.bytes as f64 / (1024.0 * 1024.0);
+            self.warning(
+                offset,
+                format!("image `{src}` is {mb:.1} MB; make it smaller (under 1 MB) so the page loads fast"),
+            );
+        }
+        self.images_seen += 1;
+        if self.images_seen > 1 {
+            tag.push_str(" loading=\"lazy\"");
+        }
+        tag.push('>');
+        self.inline_html(tag);
+    }
+
+    /// Inside a ```chart block: its text is the chart's spec.
+    fn chart_event(&mut self, event: Event<'a>) {
+        match event {
+            Event::Text(t) => {
+                if let Some((spec, _)) = self.chart.as_mut() {
+                    spec.push_str(&t);
+                }
+            }
+            Event::End(TagEnd::CodeBlock) => {
+                let (spec, offset) = self.chart.take().unwrap_or_default();
+                let line = self.line_of(offset).0;
+                match views::chart::read(&spec, self.files) {
+                    Ok(c) => {
+                        self.charts.push((line, c));
+                        self.html(CHART_MARK.to_string());
+                    }
+                    Err(e) => {
+                        // The spec starts on the line after the opening fence.
+                        let (line, column) = e.line.map_or((line, 1), |l| (line + l, 1));
+                        self.diags.push(Diagnostic::error(
+                            &self.node.page.file,
+                            line,
+                            column,
+                            format!("chart: {}", e.message),
+                        ));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// The rendered body.
+    fn finish(mut self) -> (Rendered, Diagnostics) {
+        let mut html = String::with_capacity(self.node.page.body.len() * 3 / 2);
+        let events = std::mem::take(&mut self.events);
+        pulldown_cmark::html::push_html(&mut html, events.into_iter());
+        let (html, charts) = cut_chart_slots(html, std::mem::take(&mut self.charts));
+        let word_count = self.text.split_whitespace().count();
+        self.start_section(None, String::new());
+        let mut sections = self.sections;
+        sections.pop(); // the marker pushed above only closed the last section
+        let rendered = Rendered {
+            html,
+            charts,
+            text: self.text,
+            word_count,
+            sections,
+            unchecked: self.unchecked,
+        };
+        (rendered, self.diags)
     }
 }
 
 fn render_page(
     node: &Node,
     site: &Site,
-    data_dir: &Path,
+    files: &Files,
     strings: &Strings,
 ) -> (Rendered, Diagnostics) {
-    let external_note = format!(
-        "<span class=\"visually-hidden\"> {}</span></a>",
-        escape_html(strings.get("page.external_link"))
-    );
     let mut r = PageRenderer {
         node,
         site,
-        data_dir,
-        charts: Vec::new(),
+        files,
+        external_note: format!(
+            "<span class=\"visually-hidden\"> {}</span></a>",
+            escape_html(strings.get("page.external_link"))
+        ),
+        events: Vec::new(),
+        heading_index: 0,
+        links: Vec::new(),
+        image: None,
+        images_seen: 0,
+        chart: None,
         diags: Diagnostics::default(),
+        charts: Vec::new(),
         text: String::new(),
         sections: vec![Section::default()],
+        unchecked: Vec::new(),
     };
-    let allow_html = site.config.allow_raw_html;
-    let parser = Parser::new_ext(&node.page.body, markdown_options()).into_offset_iter();
-    let mut events: Vec<Event> = Vec::new();
-    let mut heading_index = 0;
-    // Link state: (is external, replace the text by the target's title)
-    let mut link_stack: Vec<(bool, bool)> = Vec::new();
-    let mut image: Option<(String, String, usize)> = None;
-    let mut chart: Option<(String, usize)> = None;
-
-    for (event, range) in parser {
-        if let Some((alt, _, _)) = image.as_mut() {
-            match event {
-                Event::Text(t) | Event::Code(t) => {
-                    alt.push_str(&t);
-                    continue;
-                }
-                Event::End(TagEnd::Image) => {
-                    let (alt, src, offset) = image.take().unwrap_or_default();
-                    if alt.trim().is_empty() {
-                        r.error(offset, format!("image `{src}` has no alt text: write `![what the image shows]({src})`"));
-                    }
-                    let src = r.href(&src, offset).unwrap_or_default();
-                    events.push(Event::InlineHtml(CowStr::from(format!(
-                        "<img src=\"{}\" alt=\"{}\" loading=\"lazy\">",
-                        escape_html(&src),
-                        escape_html(alt.trim())
-                    ))));
-                    continue;
-                }
-                _ => continue,
-            }
-        }
-        if let Some((spec, _)) = chart.as_mut() {
-            match event {
-                Event::Text(t) => {
-                    spec.push_str(&t);
-                    continue;
-                }
-                Event::End(TagEnd::CodeBlock) => {
-                    let (spec, offset) = chart.take().unwrap_or_default();
-                    match views::chart::read(&spec, r.data_dir) {
-                        Ok(c) => {
-                            r.charts.push((r.line_of(offset).0, c));
-                            events.push(Event::Html(CowStr::from(CHART_MARK)));
-                        }
-                        Err(msg) => r.error(offset, format!("chart: {msg}")),
-                    }
-                    continue;
-                }
-                _ => continue,
-            }
-        }
-        match event {
-            Event::Start(Tag::Heading { level, .. }) => {
-                let heading = node.headings.get(heading_index);
-                let id = heading.map(|h| h.id.clone()).unwrap_or_default();
-                if matches!(
-                    level,
-                    pulldown_cmark::HeadingLevel::H2 | pulldown_cmark::HeadingLevel::H3
-                ) {
-                    let title = heading.map(|h| h.title.clone()).unwrap_or_default();
-                    r.start_section(Some(id.clone()), title);
-                }
-                events.push(Event::Html(CowStr::from(format!(
-                    "<{level} id=\"{}\">",
-                    escape_html(&id)
-                ))));
-            }
-            Event::End(TagEnd::Heading(level)) => {
-                let id = node
-                    .headings
-                    .get(heading_index)
-                    .map(|h| h.id.clone())
-                    .unwrap_or_default();
-                heading_index += 1;
-                events.push(Event::Html(CowStr::from(format!(
-                    " <a class=\"anchor\" href=\"#{}\" aria-hidden=\"true\" tabindex=\"-1\">#</a></{level}>\n",
-                    escape_html(&id)
-                ))));
-                r.text.push('\n');
-            }
-            Event::Start(Tag::Link {
-                link_type,
-                dest_url,
-                title,
-                ..
-            }) => {
-                let wiki_bare = matches!(link_type, LinkType::WikiLink { has_pothole: false });
-                let href = if matches!(link_type, LinkType::Email) {
-                    Some(format!("mailto:{dest_url}"))
-                } else {
-                    r.href(&dest_url, range.start)
-                };
-                let external = href.as_deref().is_some_and(is_external);
-                let mut tag = String::from("<a");
-                if let Some(h) = &href {
-                    tag.push_str(&format!(" href=\"{}\"", escape_html(h)));
-                }
-                if external {
-                    tag.push_str(" class=\"external\" rel=\"external noopener\"");
-                }
-                if !title.is_empty() {
-                    tag.push_str(&format!(" title=\"{}\"", escape_html(&title)));
-                }
-                tag.push('>');
-                events.push(Event::InlineHtml(CowStr::from(tag)));
-                let title = wiki_bare
-                    .then(|| {
-                        node.links
-                            .get(dest_url.as_ref())
-                            .and_then(|p| link_title(site, p))
-                    })
-                    .flatten();
-                if let Some(target) = title {
-                    events.push(Event::Text(CowStr::from(target.clone())));
-                    r.text.push_str(&target);
-                    link_stack.push((external, true));
-                    continue;
-                }
-                link_stack.push((external, false));
-            }
-            Event::End(TagEnd::Link) => {
-                let (external, _) = link_stack.pop().unwrap_or_default();
-                let close = if external {
-                    CowStr::from(external_note.clone())
-                } else {
-                    CowStr::from("</a>")
-                };
-                events.push(Event::InlineHtml(close));
-            }
-            Event::Text(t) if link_stack.last().is_some_and(|l| l.1) => {
-                let _ = t; // the bare wiki link's slug, replaced by the title above
-            }
-            Event::Start(Tag::Image { dest_url, .. }) => {
-                image = Some((String::new(), dest_url.to_string(), range.start));
-            }
-            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(lang)))
-                if lang.as_ref() == "chart" =>
-            {
-                chart = Some((String::new(), range.start));
-            }
-            Event::Html(h) | Event::InlineHtml(h) if !allow_html => {
-                events.push(Event::Text(h));
-            }
-            Event::Text(t) => {
-                r.text.push_str(&t);
-                events.push(Event::Text(t));
-            }
-            Event::Code(t) => {
-                r.text.push_str(&t);
-                events.push(Event::Code(t));
-            }
-            Event::SoftBreak | Event::HardBreak => {
-                r.text.push(' ');
-                events.push(event);
-            }
-            Event::End(
-                TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell | TagEnd::BlockQuote(_),
-            ) => {
-                r.text.push('\n');
-                events.push(event);
-            }
-            other => events.push(other),
-        }
+    for (event, range) in Parser::new_ext(&node.page.body, markdown_options()).into_offset_iter() {
+        r.event(event, range.start);
     }
-    let mut html = String::with_capacity(node.page.body.len() * 3 / 2);
-    pulldown_cmark::html::push_html(&mut html, events.into_iter());
-    let (html, charts) = cut_chart_slots(html, std::mem::take(&mut r.charts));
-    let word_count = r.text.split_whitespace().count();
-    r.start_section(None, String::new());
-    let mut sections = r.sections;
-    sections.pop(); // the marker pushed above only closed the last section
-    let rendered = Rendered {
-        html,
-        charts,
-        text: r.text,
-        word_count,
-        sections,
-    };
-    (rendered, r.diags)
+    r.finish()
 }
 
 /// A short text of site.toml (the footer) as HTML: Markdown for emphasis and links, raw HTML

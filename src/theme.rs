@@ -6,7 +6,7 @@
 //! The string tables (`i18n/<language>.toml`) are layered the same way, key by key, with the
 //! site's `[strings]` on top; the result is the site's [`Strings`].
 
-use crate::config::{CONFIG_FILE, Config};
+use crate::config::Config;
 use crate::error::{Diagnostic, Diagnostics, display_path};
 use crate::i18n::{Strings, Text};
 use std::borrow::Cow;
@@ -79,10 +79,8 @@ impl ThemeFiles {
         if theme_dir.is_dir() {
             files.add_folder(&theme_dir, "", &mut tables);
         } else if config.theme != DEFAULT_THEME {
-            diags.push(Diagnostic::error(
-                CONFIG_FILE,
-                config.line_of("theme"),
-                0,
+            diags.push(config.error_at(
+                "theme",
                 format!(
                     "theme `{}` not found: no folder {}; remove `theme` to use the built-in theme",
                     config.theme,
@@ -170,15 +168,12 @@ fn strings_for(
     let language = config.language.as_str();
     let Some(layers) = tables.get(language) else {
         let known: Vec<&str> = tables.keys().map(String::as_str).collect();
-        diags.push(Diagnostic::error(
-            CONFIG_FILE,
-            config.line_of("language"),
-            0,
+        diags.push(config.error_at(
+            "language",
             format!(
-                "language `{language}` is not supported: the theme has string tables for {}{}; \
-                 add i18n/{language}.toml to a theme folder to support it",
+                "language `{language}` is not supported: the theme has string tables for {}; \
+                 choose one of them, or add i18n/{language}.toml to a theme folder",
                 known.join(", "),
-                crate::error::suggestion(language, known.iter().copied())
             ),
         ));
         return Err(diags);
@@ -252,23 +247,15 @@ fn overlay_site_strings(config: &Config, strings: &mut Strings, diags: &mut Diag
     ) {
         Ok(e) => e,
         Err(msg) => {
-            diags.push(Diagnostic::error(
-                CONFIG_FILE,
-                config.line_of("strings"),
-                0,
-                format!("[strings]: {msg}"),
-            ));
+            diags.push(config.error_at("strings", format!("[strings]: {msg}")));
             return;
         }
     };
     let mut valid: BTreeMap<String, Text> = BTreeMap::new();
     for (key, text) in entries {
         if strings.entry(&key).is_none() {
-            let last = key.rsplit('.').next().unwrap_or(&key);
-            diags.push(Diagnostic::error(
-                CONFIG_FILE,
-                config.line_in_table("strings", last),
-                0,
+            diags.push(config.error_at(
+                &format!("strings.{key}"),
                 format!(
                     "[strings]: the theme has no string `{key}`{}",
                     crate::error::suggestion(&key, strings.keys())

@@ -102,9 +102,18 @@ fn response_figures_match_the_report() {
     let responded: f64 = rows.iter().map(|(_, v)| v[0]).sum();
     let all: f64 = rows.iter().map(|(_, v)| v[1]).sum();
     assert_eq!((responded, all), (126.0, 388.0));
+    // The page states the same figures, each where it belongs (a bare "90" would be found in
+    // "1990" or "90 gemeenten").
     let method = read(repo().join("content/onderzoek/methode-en-respons.md"));
-    for needle in ["126", "388", "6,1", "90"] {
-        assert!(method.contains(needle), "methode-en-respons lacks {needle}");
+    for sentence in [
+        "**126** gemeentesecretarissen deden mee, van een populatie van **388** gemeenten",
+        "een betrouwbaarheid van **90%** en een foutenmarge van **6,1**",
+        "In totaal gaat het om 126 reacties (100%) op 388 gemeenten (100%).",
+    ] {
+        assert!(
+            method.contains(sentence),
+            "methode-en-respons lacks `{sentence}`"
+        );
     }
 }
 

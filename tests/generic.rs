@@ -216,7 +216,8 @@ fn an_unsupported_language_names_its_line_and_the_supported_ones() {
     let err = stderr(&out);
     assert!(
         err.contains(
-            "site.toml:6: language `fr` is not supported: the theme has string tables for en, nl"
+            "site.toml:6:12: language `fr` is not supported: the theme has string tables for en, nl; \
+             choose one of them, or add i18n/fr.toml to a theme folder"
         ),
         "{err}"
     );
@@ -306,7 +307,7 @@ fn a_missing_theme_or_an_unknown_string_is_an_error_with_the_fix() {
     );
     let err = stderr(&kennisbank(&dir, &["check"]));
     assert!(
-        err.contains("site.toml:7: theme `nowhere` not found: no folder themes/nowhere; remove `theme` to use the built-in theme"),
+        err.contains("site.toml:7:9: theme `nowhere` not found: no folder themes/nowhere; remove `theme` to use the built-in theme"),
         "{err}"
     );
     edit(&dir.join("site.toml"), "theme = \"nowhere\"", "");

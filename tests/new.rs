@@ -4,17 +4,60 @@ mod common;
 use common::*;
 
 #[test]
-fn new_page_has_the_required_fields_and_passes_check() {
+fn a_new_page_fails_check_until_its_placeholders_are_filled() {
     let site = fixture("basic");
     let o = kennisbank(site.path(), &["new", "lessen", "vierde-les"]);
     assert!(o.status.success(), "{}", stderr(&o));
-    let text = read(site.path().join("content/lessen/vierde-les.md"));
-    assert!(text.contains("title: \"Vierde les\""));
-    assert!(text.contains("nummer: 0"));
-    assert!(text.contains("kwadranten: []"));
-    assert!(text.contains("draft: true"));
+    let file = site.path().join("content/lessen/vierde-les.md");
+    let text = read(&file);
+    assert!(text.contains("title: \"Vierde les\""), "{text}");
+    assert!(text.contains("draft: true"), "{text}");
+    // Every field and relation is there, empty, with what it takes; an enum lists its values.
+    let line = |key: &str| {
+        let l = text
+            .lines()
+            .find(|l| l.starts_with(&format!("{key}:")))
+            .unwrap_or_default();
+        let (value, note) = l.split_once('#').unwrap_or((l, ""));
+        (value.trim().to_string(), note.trim().to_string())
+    };
+    assert_eq!(
+        line("nummer"),
+        ("nummer:".into(), "required: an integer".into())
+    );
+    assert_eq!(
+        line("status"),
+        (
+            "status:".into(),
+            "optional: one of: concept, vastgesteld".into()
+        )
+    );
+    assert_eq!(
+        line("kwadranten"),
+        (
+            "kwadranten:".into(),
+            "pages of `kwadranten`: each as {to: slug, why: \"…\"}".into()
+        )
+    );
     let o = kennisbank(site.path(), &["check"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        stderr(&o).lines().next().unwrap_or_default(),
+        "content/lessen/vierde-les.md:6:1: required field `nummer` is empty: give it an integer"
+    );
+    // Filled in and no longer a draft, it passes, and the empty optional field shows nothing.
+    let filled = text
+        .replacen("nummer:", "nummer: 4", 1)
+        .replace("draft: true", "draft: false");
+    std::fs::write(&file, filled).unwrap();
+    let o = kennisbank(site.path(), &["build"]);
     assert!(o.status.success(), "{}", stderr(&o));
+    let page = read(site.path().join("public/lessen/vierde-les/index.html"));
+    assert!(page.contains("<h1>Vierde les</h1>"));
+    assert!(
+        !page.contains("fact-status"),
+        "an empty optional field is no fact"
+    );
 }
 
 #[test]

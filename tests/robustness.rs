@@ -141,55 +141,159 @@ Tekst <script>alert('body')</script> en [klik](javascript:alert('link')) en [ook
     );
 }
 
+/// The temporary folders builds left next to the output folder of `site`.
+fn temporary_folders(site: &std::path::Path) -> Vec<std::path::PathBuf> {
+    std::fs::read_dir(site)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| {
+            p.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .contains("kennisbank-tmp")
+        })
+        .collect()
+}
+
+fn entries(dir: &std::path::Path) -> usize {
+    std::fs::read_dir(dir).map_or(0, |d| d.count())
+}
+
+/// Start a build of `site` and SIGKILL it as soon as `progress` says its temporary folder has
+/// got far enough. `None` when the build ended on its own first.
+fn kill_build_when(
+    site: &std::path::Path,
+    progress: impl Fn(&std::path::Path) -> bool,
+) -> Option<std::process::ExitStatus> {
+    use std::os::unix::fs::MetadataExt;
+    // Folders of earlier killed builds (which this build removes) are not this build's.
+    let inode = |d: &std::path::Path| std::fs::metadata(d).map(|m| m.ino()).ok();
+    let stale: Vec<_> = temporary_folders(site).iter().map(|d| inode(d)).collect();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_kennisbank"))
+        .args(["--root", site.to_str().unwrap(), "build"])
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(120);
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            assert!(status.success(), "the build failed: {status}");
+            return None;
+        }
+        let ours = temporary_folders(site)
+            .into_iter()
+            .find(|d| !stale.contains(&inode(d)));
+        // Once a folder has the manifest, the build is about to swap it in (or has, and the
+        // folder then holds the old site on its way out): too late.
+        if ours.is_some_and(|d| !d.join(".kennisbank-manifest").exists() && progress(&d)) {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the build never got that far");
+        std::thread::sleep(Duration::from_micros(200));
+    }
+    child.kill().unwrap();
+    Some(child.wait().unwrap())
+}
+
+/// A sign that a build in its temporary folder got far enough.
+type Progress<'a> = &'a dyn Fn(&std::path::Path) -> bool;
+
 #[test]
 fn a_killed_build_leaves_the_previous_site_whole() {
+    use std::os::unix::process::ExitStatusExt;
     let site = fixture("basic");
-    let first = kennisbank(site.path(), &["build"]);
-    assert!(first.status.success());
-    let before = read_tree(&site.path().join("public"));
-    // Make the build long enough to be killed in the middle of its work.
-    for i in 0..300 {
-        let body = "Een alinea met woorden. ".repeat(200);
+    // Enough pages that writing them takes a while after the first file is out.
+    let body = "Een alinea met woorden. ".repeat(5);
+    for i in 0..120 {
         std::fs::write(
             site.path().join(format!("content/themas/thema-{i}.md")),
             format!("---\ntitle: Thema {i}\n---\n## Kop\n\n{body}\n"),
         )
         .unwrap();
     }
-    for delay_ms in [5u64, 40, 120, 250] {
-        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_kennisbank"))
-            .args(["--root", site.path().to_str().unwrap(), "build"])
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .unwrap();
-        std::thread::sleep(Duration::from_millis(delay_ms));
-        let _ = child.kill(); // SIGKILL
-        let status = child.wait().unwrap();
-        let after = read_tree(&site.path().join("public"));
-        if status.success() {
-            // finished before the kill: then it must be the complete new site
-            assert!(after.keys().any(|k| k.starts_with("themas/thema-299/")));
-        } else {
-            assert_eq!(
-                after.keys().collect::<Vec<_>>(),
-                before.keys().collect::<Vec<_>>(),
-                "killed after {delay_ms} ms"
-            );
-            assert!(
-                after == before,
-                "the previous site changed after a kill at {delay_ms} ms"
-            );
+    let public = site.path().join("public");
+    let toml = site.path().join("site.toml");
+    let original = read(&toml);
+    let o = kennisbank(site.path(), &["build"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let mut before = read_tree(&public);
+    // The site a build of the current content writes, built elsewhere.
+    let reference = || {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let o = kennisbank(site.path(), &["build", "--out", out.to_str().unwrap()]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        read_tree(&out)
+    };
+    // Signs of progress: the first file out (the search files come first), the first page.
+    let first_file = |tmp: &std::path::Path| {
+        walkdir::WalkDir::new(tmp)
+            .into_iter()
+            .filter_map(Result::ok)
+            .any(|e| e.file_type().is_file())
+    };
+    let first_page = |tmp: &std::path::Path| entries(&tmp.join("themas")) > 0;
+    // Kill while the search files are written, then while the pages are; then once more
+    // after a build that ran to the end.
+    let rounds: [(&str, Progress); 3] = [
+        ("at the first file", &first_file),
+        ("at the first page", &first_page),
+        ("after a whole build", &first_page),
+    ];
+    let mut version = 0;
+    for (round, progress) in rounds {
+        if round == "after a whole build" {
+            let o = kennisbank(site.path(), &["build"]);
+            assert!(o.status.success(), "{}", stderr(&o));
+            before = read_tree(&public);
+            assert!(temporary_folders(site.path()).is_empty());
         }
+        let mut killed = false;
+        // A kill can land after the new site was swapped in (the build then only removes the
+        // old one): that is the whole new site, which becomes the one to keep, and the round
+        // is tried again.
+        for _ in 0..5 {
+            // A new site title changes every page, so no file of the new build is linked.
+            version += 1;
+            std::fs::write(
+                &toml,
+                original.replacen("Proefkennisbank", &format!("Proefkennisbank {version}"), 1),
+            )
+            .unwrap();
+            let status = kill_build_when(site.path(), progress);
+            let after = read_tree(&public);
+            if after == before {
+                let status = status.expect("the build ended but the site did not change");
+                assert_eq!(status.signal(), Some(libc::SIGKILL), "{round}: {status}");
+                killed = true;
+                break;
+            }
+            assert!(
+                after == reference(),
+                "{round}: the site is neither the previous one nor the new one"
+            );
+            before = after;
+        }
+        assert!(
+            killed,
+            "{round}: no kill landed before the new site was in place"
+        );
+        // The killed build's folder is still there, holding part of the new site.
+        let left = temporary_folders(site.path());
+        assert_eq!(left.len(), 1, "{round}: {left:?}");
+        let written = read_tree(&left[0]).len();
+        assert!(
+            written > 0 && written < before.len(),
+            "{round}: the killed build had written {written} of {} files",
+            before.len()
+        );
     }
     // the next build cleans up what a killed build left and succeeds
     let o = kennisbank(site.path(), &["build"]);
-    assert!(o.status.success());
-    let leftovers: Vec<_> = std::fs::read_dir(site.path())
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.contains("kennisbank-tmp"))
-        .collect();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let leftovers = temporary_folders(site.path());
     assert!(leftovers.is_empty(), "{leftovers:?}");
+    assert!(read(public.join("index.html")).contains(&format!("Proefkennisbank {version}")));
 }
 
 #[test]

@@ -250,6 +250,74 @@ fn cli_json_has_the_documented_shape() {
 }
 
 #[test]
+fn cli_json_marks_the_words_and_flags_a_partial_answer() {
+    let site = fixture("basic");
+    let search = |q: &str| -> serde_json::Value {
+        let o = kennisbank(site.path(), &["search", "--json", q]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        serde_json::from_slice(&o.stdout).unwrap()
+    };
+    // one page has the word: it links to the section, and the marks are byte ranges of the
+    // excerpt that hold the word
+    let v = search("voetnoot");
+    assert_eq!(
+        (v["total"].as_u64(), v["partial"].as_bool()),
+        (Some(1), Some(false))
+    );
+    let r = &v["results"][0];
+    assert_eq!(
+        r["url"],
+        "/kenniskring/leren/lessen/tweede-les/#kop-met-accent"
+    );
+    assert_eq!(r["heading"], "Kop met áccent");
+    let excerpt = r["excerpt"].as_str().unwrap();
+    assert_eq!(
+        excerpt,
+        "Kop met áccent Tekst met een voetnoot. En een link terug naar Eerste les. De voetnoot."
+    );
+    assert_eq!(r["marks"], serde_json::json!([[30, 38], [78, 86]]));
+    for m in r["marks"].as_array().unwrap() {
+        let (a, b) = (
+            m[0].as_u64().unwrap() as usize,
+            m[1].as_u64().unwrap() as usize,
+        );
+        assert_eq!(&excerpt[a..b], "voetnoot");
+    }
+    // no page has both words: the pages with one of them, flagged as partial
+    let v = search("voetnoot participatie");
+    assert_eq!(
+        (v["total"].as_u64(), v["partial"].as_bool()),
+        (Some(2), Some(true))
+    );
+    let urls: Vec<&str> = v["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["url"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        urls,
+        [
+            "/kenniskring/leren/themas/participatie/",
+            "/kenniskring/leren/lessen/tweede-les/#kop-met-accent"
+        ]
+    );
+    // a word no page has finds nothing (not the pages of a word it begins with): with another
+    // word the answer is partial, alone it is empty
+    let v = search("voetnoot xyzzyqwert");
+    assert_eq!(
+        (v["total"].as_u64(), v["partial"].as_bool()),
+        (Some(1), Some(true))
+    );
+    let v = search("xyzzyqwert");
+    assert_eq!(
+        (v["total"].as_u64(), v["partial"].as_bool()),
+        (Some(0), Some(false))
+    );
+    assert_eq!(v["results"], serde_json::json!([]));
+}
+
+#[test]
 fn drafts_are_not_searchable() {
     let site = fixture("basic");
     let c = compile(&BuildOptions {

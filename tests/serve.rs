@@ -1,17 +1,30 @@
-//! `kennisbank serve` over HTTP on an ephemeral port: pages, 404s, refused paths, live reload.
+//! `kennisbank serve` over HTTP on an ephemeral port: pages, 404s, refused paths, live reload,
+//! what it watches, and incremental updates that serve exactly what a full build writes.
+//!
+//! Nothing here reads the server's log to learn what it did, and no check races with it: a
+//! test waits for what a reader would see (an event, a page, a search answer), each wait with
+//! a deadline. Whether an update read the content again is shown with a page whose file is a
+//! link into a hidden folder of the site, which the watcher ignores: a change there shows only
+//! when the content is read again.
 
 mod common;
 use common::*;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+/// How long a test waits for something the server should do at once.
+const DEADLINE: Duration = Duration::from_secs(30);
+
 struct Server {
     child: Child,
+    host: String,
     port: u16,
-    /// What the server printed on stderr so far.
+    /// What the server printed on stderr so far, shown when a test fails.
     log: Arc<Mutex<String>>,
 }
 
@@ -22,9 +35,72 @@ impl Drop for Server {
     }
 }
 
-fn start(root: &std::path::Path) -> Server {
+impl Server {
+    fn log(&self) -> String {
+        self.log.lock().unwrap().clone()
+    }
+
+    fn get(&self, target: &str) -> (u16, String) {
+        let (status, body) = self.get_bytes(target);
+        (status, String::from_utf8_lossy(&body).into_owned())
+    }
+
+    /// Send a raw request target and return (status, body).
+    fn get_bytes(&self, target: &str) -> (u16, Vec<u8>) {
+        let mut s = TcpStream::connect((self.host.as_str(), self.port)).unwrap();
+        s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+        write!(
+            s,
+            "GET {target} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+        )
+        .unwrap();
+        let mut bytes = Vec::new();
+        s.read_to_end(&mut bytes).unwrap();
+        let head_end = bytes
+            .windows(4)
+            .position(|w| w == b"\r\n\r\n")
+            .map_or(bytes.len(), |p| p + 4);
+        let status = String::from_utf8_lossy(&bytes[..head_end])
+            .split_whitespace()
+            .nth(1)
+            .and_then(|c| c.parse().ok())
+            .unwrap_or(0);
+        (status, bytes[head_end..].to_vec())
+    }
+
+    /// Wait until `path` is served with `what` in it (or without it, when `present` is false).
+    fn wait_for_page(&self, path: &str, what: &str, present: bool) {
+        let start = Instant::now();
+        loop {
+            let (status, body) = self.get(path);
+            if status == 200 && body.contains(what) == present {
+                return;
+            }
+            assert!(
+                start.elapsed() < DEADLINE,
+                "{path}: `{what}` {} after {DEADLINE:?}; server log:\n{}",
+                if present { "never showed" } else { "stayed" },
+                self.log()
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    fn events(&self) -> Events {
+        Events::open(self)
+    }
+}
+
+fn start(root: &Path) -> Server {
+    start_with(root, &[])
+}
+
+/// Start `kennisbank serve` and wait (with a deadline) for the address it announces once its
+/// first build is done.
+fn start_with(root: &Path, extra: &[&str]) -> Server {
     let mut child = Command::new(env!("CARGO_BIN_EXE_kennisbank"))
         .args(["--root", root.to_str().unwrap(), "serve", "--port", "0"])
+        .args(extra)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -37,124 +113,160 @@ fn start(root: &std::path::Path) -> Server {
             sink.lock().unwrap().push_str(&(line + "\n"));
         }
     });
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let port = line
-        .rsplit("http://127.0.0.1:")
-        .next()
+    let stdout = child.stdout.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut line = String::new();
+        let _ = BufReader::new(stdout).read_line(&mut line);
+        let _ = tx.send(line);
+    });
+    let line = match rx.recv_timeout(Duration::from_secs(120)) {
+        Ok(line) => line,
+        Err(_) => {
+            let _ = child.kill();
+            panic!(
+                "serve announced no address; its log:\n{}",
+                log.lock().unwrap()
+            );
+        }
+    };
+    let address = line
+        .split("http://")
+        .nth(1)
         .and_then(|r| r.split('/').next())
-        .and_then(|p| p.parse().ok())
-        .unwrap_or_else(|| panic!("no address in {line:?}"));
-    Server { child, port, log }
+        .and_then(|a| a.rsplit_once(':'))
+        .and_then(|(h, p)| Some((h.to_string(), p.parse().ok()?)));
+    let Some((host, port)) = address else {
+        let _ = child.kill();
+        panic!("no address in {line:?}; log:\n{}", log.lock().unwrap());
+    };
+    Server {
+        child,
+        host,
+        port,
+        log,
+    }
 }
 
 /// A connection to the live-reload event stream, after its `hello`.
-struct Events(BufReader<TcpStream>);
+struct Events(BufReader<TcpStream>, Arc<Mutex<String>>);
 
 impl Events {
-    fn open(port: u16) -> Self {
-        let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
-        s.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+    fn open(server: &Server) -> Self {
+        let mut s = TcpStream::connect((server.host.as_str(), server.port)).unwrap();
+        s.set_read_timeout(Some(DEADLINE)).unwrap();
         write!(
             s,
             "GET /_kennisbank/events HTTP/1.1\r\nHost: localhost\r\n\r\n"
         )
         .unwrap();
-        let mut events = Events(BufReader::new(s));
-        assert!(events.wait_for("hello"));
+        let mut events = Events(BufReader::new(s), server.log.clone());
+        events.wait_for("hello");
         events
     }
 
-    /// Read events until `what` (true) or 20 seconds pass (false).
-    fn wait_for(&mut self, what: &str) -> bool {
+    /// Read events until `what`; fails after the deadline, with the server's log.
+    fn wait_for(&mut self, what: &str) {
         let start = Instant::now();
         let mut line = String::new();
-        while start.elapsed() < Duration::from_secs(20) {
+        while start.elapsed() < DEADLINE {
             line.clear();
             if self.0.read_line(&mut line).unwrap_or(0) == 0 {
                 break;
             }
             if line.trim() == format!("event: {what}") {
-                return true;
+                return;
             }
         }
-        false
+        panic!("no `{what}` event; server log:\n{}", self.1.lock().unwrap());
     }
 }
 
-/// Send a raw request target and return (status, body).
-fn get(port: u16, target: &str) -> (u16, String) {
-    let (status, body) = get_bytes(port, target);
-    (status, String::from_utf8_lossy(&body).into_owned())
-}
-
-fn get_bytes(port: u16, target: &str) -> (u16, Vec<u8>) {
-    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
-    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
-    write!(
-        s,
-        "GET {target} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
-    )
-    .unwrap();
-    let mut bytes = Vec::new();
-    s.read_to_end(&mut bytes).unwrap();
-    let head_end = bytes
-        .windows(4)
-        .position(|w| w == b"\r\n\r\n")
-        .map_or(bytes.len(), |p| p + 4);
-    let status = String::from_utf8_lossy(&bytes[..head_end])
-        .split_whitespace()
-        .nth(1)
-        .and_then(|c| c.parse().ok())
-        .unwrap_or(0);
-    (status, bytes[head_end..].to_vec())
-}
-
-/// Every file a full build of `root` for this server writes, compared with what it serves.
-fn assert_serves_what_a_full_build_writes(root: &std::path::Path, port: u16) {
+/// Every file a full build of `root` for this server writes, by path.
+fn full_build(root: &Path, server: &Server) -> BTreeMap<String, Vec<u8>> {
     let out = tempfile::tempdir().unwrap();
+    let public = out.path().join("public");
     let built = kennisbank(
         root,
         &[
             "build",
             "--out",
-            out.path().join("public").to_str().unwrap(),
+            public.to_str().unwrap(),
             "--base-url",
-            &format!("http://127.0.0.1:{port}/"),
+            &format!("http://{}:{}/", server.host, server.port),
         ],
     );
     assert!(built.status.success(), "{}", stderr(&built));
-    let public = out.path().join("public");
+    read_tree(&public)
+        .into_iter()
+        .filter(|(path, _)| !path.starts_with(".kennisbank"))
+        .collect()
+}
+
+/// The server serves every file of a fresh full build, byte for byte (but the live-reload
+/// script), and none of the files of `earlier` (an older full build) that the new one lacks.
+fn assert_serves_exactly_a_full_build(
+    root: &Path,
+    server: &Server,
+    earlier: &BTreeMap<String, Vec<u8>>,
+) {
+    let full = full_build(root, server);
     let reload = b"<script type=\"module\" src=\"/_kennisbank/livereload.js\"></script>";
-    let mut compared = 0;
-    for entry in walkdir::WalkDir::new(&public) {
-        let entry = entry.unwrap();
-        let rel = entry.path().strip_prefix(&public).unwrap();
-        let name = rel.to_string_lossy().replace('\\', "/");
-        if !entry.file_type().is_file() || name.starts_with(".kennisbank") {
-            continue;
-        }
-        let (status, mut served) = get_bytes(port, &format!("/{name}"));
+    for (name, bytes) in &full {
+        let (status, mut served) = server.get_bytes(&format!("/{name}"));
         assert_eq!(status, 200, "{name}");
         if let Some(at) = served.windows(reload.len()).position(|w| w == reload) {
             served.drain(at..at + reload.len());
         }
-        assert!(
-            served == std::fs::read(entry.path()).unwrap(),
-            "`{name}` differs from a full build"
-        );
-        compared += 1;
+        assert!(&served == bytes, "`{name}` differs from a full build");
     }
-    assert!(compared > 20, "compared {compared} files");
+    let gone: Vec<&String> = earlier.keys().filter(|k| !full.contains_key(*k)).collect();
+    for name in &gone {
+        assert_eq!(
+            server.get(&format!("/{name}")).0,
+            404,
+            "`{name}` is still served; a full build no longer writes it"
+        );
+    }
+    assert!(full.len() > 20, "compared {} files", full.len());
+}
+
+/// Make `content/<page>` a symbolic link to a copy in the site's hidden `.stash/` folder, which
+/// the watcher ignores. Returns the copy: what is written there shows only when the content is
+/// read again.
+fn stash(site: &Path, page: &str) -> PathBuf {
+    let file = site.join("content").join(page);
+    let copy = site.join(".stash").join(page);
+    std::fs::create_dir_all(copy.parent().unwrap()).unwrap();
+    std::fs::rename(&file, &copy).unwrap();
+    std::os::unix::fs::symlink(&copy, &file).unwrap();
+    copy
+}
+
+/// Save a file in one write, without truncating it first (as `fs::write` does), so that the
+/// watcher never sees it empty. The new text must not be shorter than the old.
+fn save(path: &Path, text: &str) {
+    let mut f = std::fs::OpenOptions::new().write(true).open(path).unwrap();
+    assert!(text.len() as u64 >= f.metadata().unwrap().len());
+    f.write_all(text.as_bytes()).unwrap();
+}
+
+/// Put a folder into the site in one step (a rename), so the watcher sees it whole.
+fn put_folder(site: &Path, name: &str, files: &[(&str, &str)]) {
+    let staging = site.join(".nieuw").join(name);
+    for (path, text) in files {
+        let file = staging.join(path);
+        std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+        std::fs::write(file, text).unwrap();
+    }
+    std::fs::rename(&staging, site.join(name)).unwrap();
 }
 
 #[test]
 fn serves_pages_refuses_escapes_and_answers_unknown_with_404() {
     let site = fixture("basic");
     let server = start(site.path());
-    let (status, body) = get(server.port, "/lessen/eerste-les/");
+    let (status, body) = server.get("/lessen/eerste-les/");
     assert_eq!(status, 200);
     assert!(body.contains("<h1>Eerste les</h1>"));
     assert!(
@@ -163,42 +275,61 @@ fn serves_pages_refuses_escapes_and_answers_unknown_with_404() {
     );
     // links point at the dev server, not at the configured base URL
     assert!(body.contains("href=\"/lessen/tweede-les/#kop-met-accent\""));
-    let (status, body) = get(server.port, "/bestaat-niet/");
+    let (status, body) = server.get("/bestaat-niet/");
     assert_eq!(status, 404);
     assert!(body.contains("Pagina niet gevonden"));
-    assert_eq!(get(server.port, "/lessen/eerste-les").0, 301);
-    for evil in [
-        "/../../etc/passwd",
-        "/%2e%2e/%2e%2e/etc/passwd",
-        "/..%2f..%2fsite.toml",
-        "/..%5c..%5csite.toml",
-        "http://example.org/etc/passwd",
+    assert_eq!(server.get("/lessen/eerste-les").0, 301);
+    for (evil, refused) in [
+        ("/../../etc/passwd", 404),
+        ("/%2e%2e/%2e%2e/etc/passwd", 404),
+        ("/..%2f..%2fsite.toml", 404),
+        ("/..%5c..%5csite.toml", 400),
+        ("http://example.org/etc/passwd", 400),
     ] {
-        let (status, body) = get(server.port, evil);
-        assert!(status == 404 || status == 400, "{evil}: {status}");
+        let (status, body) = server.get(evil);
+        assert_eq!(status, refused, "{evil}");
         assert!(
             !body.contains("root:") && !body.contains("base_url"),
             "{evil} leaked a file"
         );
     }
     assert_eq!(
-        get(server.port, "/site.toml").0,
+        server.get("/site.toml").0,
         404,
         "files outside the built site are never served"
     );
-    assert_eq!(get(server.port, "/content/over.md").0, 404);
+    assert_eq!(server.get("/content/over.md").0, 404);
+}
+
+#[test]
+fn bind_chooses_the_address_it_listens_on() {
+    let site = fixture("basic");
+    let server = start_with(site.path(), &["--bind", "127.0.0.2"]);
+    assert_eq!(server.host, "127.0.0.2");
+    let (status, body) = server.get("/lessen/eerste-les/");
+    assert_eq!(status, 200);
+    // the site is built for the address it is served on
+    assert!(body.contains(&format!(
+        "<link rel=\"canonical\" href=\"http://127.0.0.2:{}/lessen/eerste-les/\">",
+        server.port
+    )));
+    assert!(
+        TcpStream::connect(("127.0.0.1", server.port)).is_err(),
+        "also listening on 127.0.0.1"
+    );
 }
 
 #[test]
 fn a_change_sends_reload_and_a_broken_change_keeps_the_last_good_site() {
     let site = fixture("basic");
     let server = start(site.path());
-    let mut events = Events::open(server.port);
+    let mut events = server.events();
     let page = site.path().join("content/themas/participatie.md");
     std::fs::write(&page, "---\ntitle: Participatie\n---\nBewerkte tekst.\n").unwrap();
-    assert!(events.wait_for("reload"), "no reload event after a change");
+    events.wait_for("reload");
     assert!(
-        get(server.port, "/themas/participatie/")
+        server
+            .get("/themas/participatie/")
             .1
             .contains("Bewerkte tekst.")
     );
@@ -208,21 +339,18 @@ fn a_change_sends_reload_and_a_broken_change_keeps_the_last_good_site() {
         "---\ntitle: Participatie\nonbekend: 1\n---\nKapot.\n",
     )
     .unwrap();
-    assert!(
-        events.wait_for("problems"),
-        "no problems event after a broken change"
-    );
-    let (status, body) = get(server.port, "/themas/participatie/");
+    events.wait_for("problems");
+    let (status, body) = server.get("/themas/participatie/");
     assert_eq!(status, 200);
     assert!(
         body.contains("Bewerkte tekst."),
         "the last good site is kept"
     );
-    let (_, status_json) = get(server.port, "/_kennisbank/status");
-    assert!(
-        status_json.contains("unknown front-matter key `onbekend`")
-            || status_json.contains("onbekend"),
-        "{status_json}"
+    let (_, status_json) = server.get("/_kennisbank/status");
+    let status: serde_json::Value = serde_json::from_str(&status_json).unwrap();
+    assert_eq!(
+        status["problems"],
+        "content/themas/participatie.md:3:1: unknown field `onbekend` in collection `themas`"
     );
 }
 
@@ -240,7 +368,7 @@ fn a_client_that_hangs_up_mid_response_does_not_hurt_the_server() {
         write!(half, "GET /lessen/eer").unwrap(); // a request line that never ends
         drop(half);
     }
-    assert_eq!(get(server.port, "/lessen/eerste-les/").0, 200);
+    assert_eq!(server.get("/lessen/eerste-les/").0, 200);
 }
 
 #[test]
@@ -254,110 +382,158 @@ fn files_changing_during_rebuilds_end_in_the_last_version() {
             format!("---\ntitle: Participatie\n---\nVersie {i}.\n"),
         )
         .unwrap();
+        // a burst of saves, some of them while a rebuild runs
         std::thread::sleep(Duration::from_millis(7));
         if i % 5 == 0 {
-            assert_eq!(
-                get(server.port, "/").0,
-                200,
-                "the server answers during rebuilds"
-            );
+            assert_eq!(server.get("/").0, 200, "the server answers during rebuilds");
         }
     }
-    let start = Instant::now();
-    loop {
-        let (status, body) = get(server.port, "/themas/participatie/");
-        if status == 200 && body.contains("Versie 29.") {
-            break;
-        }
-        assert!(
-            start.elapsed() < Duration::from_secs(20),
-            "the last version never showed"
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
+    server.wait_for_page("/themas/participatie/", "Versie 29.", true);
 }
 
 #[test]
 fn a_body_edit_updates_its_page_at_once_and_search_after() {
     let site = fixture("basic");
+    let hidden = stash(site.path(), "themas/participatie.md");
     let server = start(site.path());
-    let mut events = Events::open(server.port);
+    let earlier = full_build(site.path(), &server);
+    let mut events = server.events();
+    let original = read(&hidden);
+    std::fs::write(
+        &hidden,
+        original.replace("Een thema.", "Verborgen wijziging."),
+    )
+    .unwrap();
     let page = site.path().join("content/lessen/eerste-les.md");
-    let text = std::fs::read_to_string(&page).unwrap();
+    let text = read(&page);
     let edited = text.replace(
         "Een externe bron",
         "Een nieuw woord: zeldzaamheidsproef. Een externe bron",
     );
-    std::fs::write(&page, edited).unwrap();
-    assert!(events.wait_for("reload"), "no reload after a body edit");
-    let (_, body) = get(server.port, "/lessen/eerste-les/");
+    save(&page, &edited);
+    events.wait_for("reload");
+    // the reload comes when the page (and its print-all page) show the edit ...
+    let (_, body) = server.get("/lessen/eerste-les/");
     assert!(
         body.contains("zeldzaamheidsproef"),
         "the page shows the edit"
     );
     assert!(
-        get(server.port, "/lessen/alles/")
+        server
+            .get("/lessen/alles/")
             .1
             .contains("zeldzaamheidsproef"),
         "the print-all page shows the edit"
     );
-    assert!(
-        server.log.lock().unwrap().contains("updated in"),
-        "a body edit does not rebuild the site: {}",
-        server.log.lock().unwrap()
-    );
-    assert!(
-        events.wait_for("search"),
-        "no search event after the index was rebuilt"
-    );
-    let (_, json) = get(server.port, "/_search?q=zeldzaamheidsproef");
-    assert!(json.contains("/lessen/eerste-les/"), "{json}");
-    assert_serves_what_a_full_build_writes(site.path(), server.port);
+    // ... and no other page was read again
+    let other = server.get("/themas/participatie/").1;
+    assert!(other.contains("Een thema."), "a body edit read other pages");
+    assert!(!other.contains("Verborgen wijziging."));
+    // the search index follows
+    let start = Instant::now();
+    while !server
+        .get("/_search?q=zeldzaamheidsproef")
+        .1
+        .contains("\"url\":\"/lessen/eerste-les/")
+    {
+        assert!(
+            start.elapsed() < DEADLINE,
+            "search never found the new word; log:\n{}",
+            server.log()
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    std::fs::write(&hidden, original).unwrap();
+    assert_serves_exactly_a_full_build(site.path(), &server, &earlier);
 }
 
 #[test]
 fn edits_beyond_a_body_rebuild_the_site_and_report_what_broke() {
     let site = fixture("basic");
+    let hidden = stash(site.path(), "themas/participatie.md");
     let server = start(site.path());
-    let mut events = Events::open(server.port);
-    // A new title shows on other pages (the list), so the site is built again.
+    let mut events = server.events();
+    // A new title shows on other pages (the list), so the site is built again: every page is
+    // read anew, the hidden change too.
+    std::fs::write(
+        &hidden,
+        read(&hidden).replace("Een thema.", "Verborgen wijziging."),
+    )
+    .unwrap();
     let page = site.path().join("content/lessen/tweede-les.md");
-    let text = std::fs::read_to_string(&page).unwrap();
+    let text = read(&page);
     std::fs::write(
         &page,
         text.replace("title: Tweede les", "title: Hernoemde les"),
     )
     .unwrap();
-    assert!(events.wait_for("reload"));
-    assert!(get(server.port, "/lessen/").1.contains("Hernoemde les"));
-    assert!(server.log.lock().unwrap().contains("rebuilding"));
+    events.wait_for("reload");
+    assert!(server.get("/lessen/").1.contains("Hernoemde les"));
+    assert!(
+        server
+            .get("/themas/participatie/")
+            .1
+            .contains("Verborgen wijziging."),
+        "the site was not read again"
+    );
     // Renaming a heading that another page links to breaks that link: reported, site kept.
     let renamed = text.replace("## Kop met áccent", "## Andere kop");
     std::fs::write(&page, renamed).unwrap();
-    assert!(
-        events.wait_for("problems"),
-        "no problems after breaking a link"
+    events.wait_for("problems");
+    let (_, status) = server.get("/_kennisbank/status");
+    let status: serde_json::Value = serde_json::from_str(&status).unwrap();
+    assert_eq!(
+        status["problems"],
+        "content/lessen/eerste-les.md:13:10: anchor `#kop-met-accent` does not exist on `Tweede les`"
     );
-    let (_, status) = get(server.port, "/_kennisbank/status");
-    assert!(status.contains("kop-met-accent"), "{status}");
     assert!(
-        get(server.port, "/lessen/tweede-les/")
+        server
+            .get("/lessen/tweede-les/")
             .1
             .contains("Kop met áccent")
     );
 }
 
 #[test]
-fn a_template_edit_renders_every_page_again_without_reading_content() {
+fn a_new_slug_moves_the_page_and_its_old_url_answers_404() {
     let site = fixture("basic");
     let server = start(site.path());
-    let mut events = Events::open(server.port);
-    let template = site.path().join("themes/default/templates/base.html");
-    let text = std::fs::read_to_string(&template).unwrap();
+    let earlier = full_build(site.path(), &server);
+    let mut events = server.events();
+    let page = site.path().join("content/lessen/derde-les.md");
+    std::fs::write(
+        &page,
+        read(&page).replace("nummer: 3\n", "nummer: 3\nslug: laatste-les\n"),
+    )
+    .unwrap();
+    events.wait_for("reload");
+    assert_eq!(server.get("/lessen/laatste-les/").0, 200);
+    assert_eq!(server.get("/lessen/derde-les/").0, 404);
+    assert_serves_exactly_a_full_build(site.path(), &server, &earlier);
+}
+
+#[test]
+fn a_template_edit_renders_every_page_again_without_reading_content() {
+    let site = fixture("basic");
+    let hidden = stash(site.path(), "themas/participatie.md");
+    // The site's own copy of the built-in base template, edited while serve runs.
+    let template = site.path().join("templates/base.html");
+    std::fs::create_dir_all(template.parent().unwrap()).unwrap();
+    std::fs::copy(repo().join("themes/default/templates/base.html"), &template).unwrap();
+    let server = start(site.path());
+    let earlier = full_build(site.path(), &server);
+    let mut events = server.events();
+    let original = read(&hidden);
+    std::fs::write(
+        &hidden,
+        original.replace("Een thema.", "Verborgen wijziging."),
+    )
+    .unwrap();
+    let text = read(&template);
     let marked = text.replacen("</body>", "<p>sjabloonproef</p></body>", 1);
     assert_ne!(marked, text);
-    std::fs::write(&template, marked).unwrap();
-    assert!(events.wait_for("reload"));
+    save(&template, &marked);
+    events.wait_for("reload");
     for path in [
         "/",
         "/lessen/eerste-les/",
@@ -365,17 +541,66 @@ fn a_template_edit_renders_every_page_again_without_reading_content() {
         "/zoeken/",
     ] {
         assert!(
-            get(server.port, path).1.contains("sjabloonproef"),
+            server.get(path).1.contains("sjabloonproef"),
             "{path} uses the new template"
         );
     }
-    assert!(server.log.lock().unwrap().contains("updated in"));
-    assert_eq!(
-        get(server.port, "/search/facets.json").0,
-        200,
-        "search files kept"
+    let other = server.get("/themas/participatie/").1;
+    assert!(
+        other.contains("Een thema."),
+        "a template edit read the content"
     );
-    let (_, json) = get(server.port, "/_search?q=participatie");
-    assert!(json.contains("/themas/participatie/"));
-    assert_serves_what_a_full_build_writes(site.path(), server.port);
+    assert!(!other.contains("Verborgen wijziging."));
+    let (_, json) = server.get("/_search?q=participatie");
+    assert!(json.contains("\"url\":\"/themas/participatie/\""), "{json}");
+    std::fs::write(&hidden, original).unwrap();
+    assert_serves_exactly_a_full_build(site.path(), &server, &earlier);
+}
+
+#[test]
+fn site_toml_templates_and_static_are_watched() {
+    let site = fixture("basic");
+    let server = start(site.path());
+    let earlier = full_build(site.path(), &server);
+    let mut events = server.events();
+    // site.toml
+    let toml = site.path().join("site.toml");
+    std::fs::write(
+        &toml,
+        read(&toml).replace("title = \"Proefkennisbank\"", "title = \"Andere titel\""),
+    )
+    .unwrap();
+    events.wait_for("reload");
+    assert!(server.get("/over/").1.contains("Andere titel"));
+    // a site's own templates/ folder, new since the server started
+    put_folder(
+        site.path(),
+        "templates",
+        &[(
+            "partials/footer.html",
+            "<footer class=\"site-footer\"><p>Eigen voettekst</p></footer>",
+        )],
+    );
+    events.wait_for("reload");
+    assert!(server.get("/over/").1.contains("<p>Eigen voettekst</p>"));
+    // a site's own static/ folder
+    put_folder(
+        site.path(),
+        "static",
+        &[("downloads/folder.txt", "Een folder om te downloaden.\n")],
+    );
+    events.wait_for("reload");
+    assert_eq!(
+        server.get("/downloads/folder.txt"),
+        (200, "Een folder om te downloaden.\n".to_string())
+    );
+    assert_serves_exactly_a_full_build(site.path(), &server, &earlier);
+    assert_eq!(
+        BTreeSet::from(["downloads/folder.txt"]),
+        full_build(site.path(), &server)
+            .keys()
+            .filter(|k| !earlier.contains_key(*k))
+            .map(String::as_str)
+            .collect::<BTreeSet<_>>()
+    );
 }

@@ -2,7 +2,7 @@
 //! structs built from the graph and the rendered bodies.
 
 use crate::config::{CollectionConfig, Config};
-use crate::error::{Diagnostic, Diagnostics, suggestion};
+use crate::error::{Diagnostics, suggestion};
 use crate::graph::Site;
 use serde::Serialize;
 use serde_json::Value as Json;
@@ -102,7 +102,7 @@ pub(super) fn facts(cc: &CollectionConfig, fields: &BTreeMap<String, Json>) -> V
     cc.fields
         .iter()
         .filter_map(|(name, spec)| {
-            let value = display_value(fields.get(name)?);
+            let value = display_field(fields.get(name)?, &spec.keys);
             let label = spec.label.clone().unwrap_or_else(|| {
                 let mut c = name.chars();
                 c.next()
@@ -116,6 +116,22 @@ pub(super) fn facts(cc: &CollectionConfig, fields: &BTreeMap<String, Json>) -> V
             })
         })
         .collect()
+}
+
+/// A field's value as text, the values of each record in the order its `keys` are declared
+/// (`name, role`), not in the order of the map that holds them.
+fn display_field(v: &Json, keys: &[String]) -> String {
+    match v {
+        Json::Array(items) if !keys.is_empty() && items.iter().all(Json::is_object) => items
+            .iter()
+            .map(|record| {
+                let values = keys.iter().filter_map(|k| record.get(k));
+                values.map(display_value).collect::<Vec<_>>().join(", ")
+            })
+            .collect::<Vec<_>>()
+            .join("; "),
+        other => display_value(other),
+    }
 }
 
 fn display_value(v: &Json) -> String {
@@ -191,16 +207,14 @@ fn footer_ctx(site: &Site) -> (FooterCtx, Diagnostics) {
     let c = &site.config;
     let mut diags = Diagnostics::default();
     let mut links = Vec::new();
-    for link in &c.footer.links {
+    for (i, link) in c.footer.links.iter().enumerate() {
         match resolve_footer_link(site, &link.to) {
             Ok(url) => links.push(FooterLinkCtx {
                 title: link.title.clone(),
                 url,
             }),
-            Err(msg) => diags.push(Diagnostic::error(
-                crate::config::CONFIG_FILE,
-                c.line_in_table("footer", "links"),
-                0,
+            Err(msg) => diags.push(c.error_at(
+                &format!("footer.links.{i}.to"),
                 format!("[footer]: link `{}`: {msg}", link.to),
             )),
         }

@@ -167,22 +167,7 @@ impl<'a> Renderer<'a> {
     }
 
     fn template_for(&self, node: &Node) -> String {
-        let p = &node.page;
-        if let Some(t) = &p.template {
-            return t.clone();
-        }
-        let generic = match p.kind {
-            PageKind::Home => return "index.html".into(),
-            PageKind::Section => "section.html",
-            _ => "page.html",
-        };
-        if let Some(c) = &p.collection {
-            let specific = format!("{c}/{generic}");
-            if self.theme.has_template(&specific) {
-                return specific;
-            }
-        }
-        generic.into()
+        template_name(self.theme, node)
     }
 
     /// The renderer of a site, with the views registered; problems of the views model, the
@@ -280,10 +265,13 @@ impl<'a> Renderer<'a> {
             .cloned()
             .unwrap_or_default();
         let pages: Vec<PageCtx> = members.iter().map(|&j| self.page_ctx(j)).collect();
-        // Heading ids repeat from page to page: give each page's ids its slug.
+        // Heading ids repeat from page to page: give each page's ids its slug. A link to a page
+        // that is on the handout goes to its section there.
+        let sections: std::collections::HashMap<&str, &str> =
+            pages.iter().map(|p| (p.url.as_str(), p.slug)).collect();
         let contents: Vec<String> = pages
             .iter()
-            .map(|p| prefix_ids(&p.content, p.slug))
+            .map(|p| link_to_sections(&prefix_ids(&p.content, p.slug), &sections))
             .collect();
         let path = self.handout_path(collection);
         let cc = &self.config().collections[collection];
@@ -406,6 +394,32 @@ impl<'a> Renderer<'a> {
     }
 }
 
+/// The template that draws a page: its `template:`, else `<collection>/page.html` (or
+/// `section.html`) when the theme has one, else `page.html`, `section.html` or `index.html`.
+fn template_name(theme: &Theme, node: &Node) -> String {
+    let p = &node.page;
+    if let Some(t) = &p.template {
+        return t.clone();
+    }
+    let generic = match p.kind {
+        PageKind::Home => return "index.html".into(),
+        PageKind::Section => "section.html",
+        _ => "page.html",
+    };
+    if let Some(c) = &p.collection {
+        let specific = format!("{c}/{generic}");
+        if theme.has_template(&specific) {
+            return specific;
+        }
+    }
+    generic.into()
+}
+
+/// The file of the template that draws node `i`, as problems name it.
+pub fn template_file(site: &Site, theme: &Theme, i: usize) -> String {
+    theme.template_file(&template_name(theme, &site.nodes[i]))
+}
+
 /// The `index.html` of a site path.
 fn one_file(path: &str, html: String) -> OutputFile {
     OutputFile::bytes(format!("{path}index.html"), html.into_bytes())
@@ -503,4 +517,33 @@ fn prefix_ids(html: &str, slug: &str) -> String {
         .replace("href=\"#", &format!("href=\"#{slug}-"))
         .replace("url(#", &format!("url(#{slug}-"))
         .replace("aria-labelledby=\"", &format!("aria-labelledby=\"{slug}-"))
+}
+
+/// On a handout, point links to pages that are on it at their sections: with `sections` mapping
+/// `/base/guides/x/` to `x`, `href="/base/guides/x/#part"` becomes `href="#x-part"` (the ids
+/// [`prefix_ids`] gave that page's headings) and `href="/base/guides/x/"` becomes `href="#x"`.
+fn link_to_sections(html: &str, sections: &std::collections::HashMap<&str, &str>) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(at) = rest.find("href=\"") {
+        let (head, tail) = rest.split_at(at + "href=\"".len());
+        out.push_str(head);
+        let end = tail.find('"').unwrap_or(tail.len());
+        let href = &tail[..end];
+        let (page, fragment) = href.split_once('#').unwrap_or((href, ""));
+        match sections.get(page) {
+            Some(slug) => {
+                out.push('#');
+                out.push_str(slug);
+                if !fragment.is_empty() {
+                    out.push('-');
+                    out.push_str(fragment);
+                }
+            }
+            None => out.push_str(href),
+        }
+        rest = &tail[end..];
+    }
+    out.push_str(rest);
+    out
 }

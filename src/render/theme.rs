@@ -97,10 +97,8 @@ fn check_url_segments(config: &Config, strings: &Strings, diags: &mut Diagnostic
     for key in ["url.search", "url.page", "url.handout"] {
         let value = strings.get(key);
         if !crate::text::is_valid_slug(value) {
-            diags.push(Diagnostic::error(
-                crate::config::CONFIG_FILE,
-                config.line_of("strings"),
-                0,
+            diags.push(config.error_at(
+                &format!("strings.{key}"),
                 format!("string `{key}` is `{value}`; it names a folder of the site, so it must be a slug (a-z, 0-9, -)"),
             ));
         }

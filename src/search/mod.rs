@@ -292,7 +292,11 @@ fn highlighted_forms(model: &SearchModel, words: &[query::QueryWord]) -> Vec<Str
         .collect()
 }
 
-/// Facet filters written `field=value` as facet value indexes, or what is wrong with one.
+/// A facet value no page has: a filter on it keeps nothing.
+pub const NO_PAGE: u32 = u32::MAX;
+
+/// Facet filters written `field=value` as facet value indexes ([`NO_PAGE`] for a value no page
+/// has), or what is wrong with one (not `field=value`, or an unknown field).
 pub fn parse_filters(model: &SearchModel, filters: &[String]) -> Result<Vec<u32>, String> {
     filters
         .iter()
@@ -307,18 +311,8 @@ pub fn parse_filters(model: &SearchModel, filters: &[String]) -> Result<Vec<u32>
                     crate::error::suggestion(field, names)
                 ));
             }
-            model.facet_value(field, value).ok_or_else(|| {
-                let values: Vec<&str> = model
-                    .facet_values
-                    .iter()
-                    .filter(|v| model.facet_fields[v.field].0 == field)
-                    .map(|v| v.value.as_str())
-                    .collect();
-                format!(
-                    "no page has {field}={value}{}",
-                    crate::error::suggestion(value, values)
-                )
-            })
+            // A value no page has is no mistake in the query: it matches nothing.
+            Ok(model.facet_value(field, value).unwrap_or(NO_PAGE))
         })
         .collect()
 }

@@ -66,14 +66,13 @@ pub fn apply_bodies(
     root: &Path,
     changed: &[(PathBuf, usize)],
 ) -> Option<Vec<OutputFile>> {
-    let data_dir = root.join(content::CONTENT_DIR).join(content::DATA_DIR);
     for (abs, i) in changed {
         let rel = abs.strip_prefix(root).ok()?;
         let (page, diags) = content::load_page(abs, rel, &ws.site.config);
         if diags.has_errors() || !crate::graph::replace_body(&mut ws.site, *i, page?) {
             return None;
         }
-        let (body, diags) = crate::markdown::render_one(&ws.site, *i, &data_dir, &ws.theme.strings);
+        let (body, diags) = crate::markdown::render_one(&ws.site, *i, &ws.theme.strings);
         if diags.has_errors() {
             return None;
         }

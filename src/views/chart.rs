@@ -7,7 +7,6 @@
 
 use crate::i18n::Strings;
 use serde::Serialize;
-use std::path::Path;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
@@ -36,93 +35,192 @@ pub struct Table {
     pub rows: Vec<(String, Vec<Option<f64>>)>,
 }
 
+/// A chart block as written: YAML with these keys.
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSpec {
+    data: Option<String>,
+    #[serde(default)]
+    kind: Option<String>,
+    title: Option<String>,
+    #[serde(default)]
+    unit: Option<serde_norway::Value>,
+    #[serde(default)]
+    source: Option<serde_norway::Value>,
+    #[serde(default)]
+    columns: Option<Columns>,
+}
+
+#[derive(Debug, serde::Deserialize)]
+#[serde(untagged)]
+enum Columns {
+    List(Vec<serde_norway::Value>),
+    One(String),
+}
+
 const KEYS: &[&str] = &["data", "kind", "title", "unit", "source", "columns"];
 
-pub fn parse_spec(text: &str) -> Result<Spec, String> {
-    let mut spec = Spec {
-        data: String::new(),
-        kind: Kind::Bar,
-        title: String::new(),
-        unit: String::new(),
-        source: String::new(),
-        columns: Vec::new(),
-    };
-    for (i, line) in text.lines().enumerate() {
-        let line = line.split(" #").next().unwrap_or(line).trim();
-        if line.is_empty() || line.starts_with('#') {
-            continue;
-        }
-        let Some((key, value)) = line.split_once(':') else {
-            return Err(format!(
-                "line {} of the block: expected `key: value`",
-                i + 1
-            ));
-        };
-        let key = key.trim();
-        let value = value.trim().trim_matches(['"', '\'']).to_string();
-        match key {
-            "data" => spec.data = value,
-            "kind" => {
-                spec.kind = match value.as_str() {
-                    "bar" => Kind::Bar,
-                    "grouped-bar" => Kind::GroupedBar,
-                    "stacked-bar" => Kind::StackedBar,
-                    other => {
-                        return Err(format!(
-                            "unknown kind `{other}` (bar, grouped-bar or stacked-bar){}",
-                            crate::error::suggestion(other, ["bar", "grouped-bar", "stacked-bar"])
-                        ));
-                    }
-                }
-            }
-            "title" => spec.title = value,
-            "unit" => spec.unit = value,
-            "source" => spec.source = value,
-            "columns" => {
-                spec.columns = value
-                    .trim_matches(['[', ']'])
-                    .split(',')
-                    .map(|c| c.trim().trim_matches(['"', '\'']).to_string())
-                    .filter(|c| !c.is_empty())
-                    .collect()
-            }
-            other => {
-                return Err(format!(
-                    "unknown key `{other}` (known: {}){}",
-                    KEYS.join(", "),
-                    crate::error::suggestion(other, KEYS.iter().copied())
-                ));
-            }
+/// A problem with a chart: its message and, when known, the line of the block it is on (1 for
+/// the block's first line).
+#[derive(Debug)]
+pub struct ChartError {
+    pub line: Option<usize>,
+    pub message: String,
+}
+
+impl From<String> for ChartError {
+    fn from(message: String) -> Self {
+        ChartError {
+            line: None,
+            message,
         }
     }
+}
+
+/// A scalar of the spec as text (`unit: 5` is the text `5`).
+fn text_of(v: Option<serde_norway::Value>) -> String {
+    match v {
+        Some(serde_norway::Value::String(s)) => s,
+        Some(serde_norway::Value::Number(n)) => n.to_string(),
+        Some(serde_norway::Value::Bool(b)) => b.to_string(),
+        _ => String::new(),
+    }
+}
+
+/// Read the YAML of a chart block.
+pub fn parse_spec(text: &str) -> Result<Spec, ChartError> {
+    let raw: RawSpec = serde_norway::from_str(text).map_err(|e| {
+        let msg = e.to_string();
+        let msg = msg.split(" at line ").next().unwrap_or(&msg).to_string();
+        let message = match msg.strip_prefix("unknown field ") {
+            Some(rest) => {
+                let key = rest.split('`').nth(1).unwrap_or_default();
+                format!(
+                    "unknown key `{key}` (known: {}){}",
+                    KEYS.join(", "),
+                    crate::error::suggestion(key, KEYS.iter().copied())
+                )
+            }
+            None => msg,
+        };
+        ChartError {
+            line: e.location().map(|l| l.line()),
+            message,
+        }
+    })?;
+    let kind = match raw.kind.as_deref().unwrap_or("bar") {
+        "bar" => Kind::Bar,
+        "grouped-bar" => Kind::GroupedBar,
+        "stacked-bar" => Kind::StackedBar,
+        other => {
+            return Err(format!(
+                "unknown kind `{other}` (bar, grouped-bar or stacked-bar){}",
+                crate::error::suggestion(other, ["bar", "grouped-bar", "stacked-bar"])
+            )
+            .into());
+        }
+    };
+    let columns = match raw.columns {
+        None => Vec::new(),
+        Some(Columns::One(c)) => vec![c],
+        Some(Columns::List(items)) => items.into_iter().map(|v| text_of(Some(v))).collect(),
+    };
+    let spec = Spec {
+        data: raw.data.unwrap_or_default(),
+        kind,
+        title: raw.title.unwrap_or_default(),
+        unit: text_of(raw.unit),
+        source: text_of(raw.source),
+        columns,
+    };
     if spec.data.is_empty() {
-        return Err("missing `data: file.csv` (a path under content/data/)".into());
+        return Err("missing `data: file.csv` (a path under content/data/)"
+            .to_string()
+            .into());
     }
     if spec.title.is_empty() {
-        return Err("missing `title:`; a chart needs a caption".into());
+        return Err("missing `title:`; a chart needs a caption"
+            .to_string()
+            .into());
     }
     Ok(spec)
 }
 
-/// Read the CSV named by the spec, keeping the requested columns.
-pub fn load_table(spec: &Spec, data_dir: &Path) -> Result<Table, String> {
+/// The data files of the site, read by the content stage: bytes by site path.
+pub trait DataFiles {
+    fn data(&self, path: &str) -> Option<&[u8]>;
+    /// The site paths of every data file, for suggestions.
+    fn paths(&self) -> Vec<&str>;
+}
+
+/// How a CSV file is written: its separator and its decimal mark. A spreadsheet in Dutch saves
+/// `;` and `,` (`Gemeente;Aandeel` / `Breda;35,5`); in English `,` and `.`.
+struct Dialect {
+    separator: u8,
+    decimal_comma: bool,
+}
+
+impl Dialect {
+    /// From the header line: the separator it uses most (`;`, tab or `,`). A decimal comma is
+    /// read only when the separator is not a comma.
+    fn of(text: &str) -> Dialect {
+        let header = text.lines().next().unwrap_or_default();
+        let count = |c: char| header.matches(c).count();
+        let separator = [(';', b';'), ('\t', b'\t'), (',', b',')]
+            .into_iter()
+            .max_by_key(|(c, _)| count(*c))
+            .filter(|(c, _)| count(*c) > 0)
+            .map_or(b',', |(_, b)| b);
+        Dialect {
+            separator,
+            decimal_comma: separator != b',',
+        }
+    }
+
+    fn number(&self, cell: &str) -> Option<f64> {
+        let cell = cell.trim().trim_end_matches('%').trim();
+        if self.decimal_comma {
+            cell.replace(',', ".").parse().ok()
+        } else {
+            cell.parse().ok()
+        }
+    }
+
+    fn describe(&self) -> String {
+        let sep = match self.separator {
+            b';' => "`;`",
+            b'\t' => "tabs",
+            _ => "`,`",
+        };
+        let mark = if self.decimal_comma { "`,`" } else { "`.`" };
+        format!("columns separated by {sep}, decimal mark {mark}")
+    }
+}
+
+/// Read the CSV named by the spec from `files`, keeping the requested columns.
+pub fn load_table(spec: &Spec, files: &dyn DataFiles) -> Result<Table, String> {
     if crate::text::check_site_path(&spec.data).is_err() {
         return Err(format!(
             "data file `{}` must be a path inside content/data/",
             spec.data
         ));
     }
-    let path = data_dir.join(&spec.data);
-    let bytes = std::fs::read(&path)
-        .map_err(|e| format!("cannot read data file `content/data/{}`: {e}", spec.data))?;
-    let text = crate::content::decode(&bytes).map_err(|(l, _)| {
+    let path = format!("{}/{}", crate::content::DATA_DIR, spec.data);
+    let bytes = files.data(&path).ok_or_else(|| {
+        let prefix = format!("{}/", crate::content::DATA_DIR);
+        let known = files.paths();
+        let known = known.iter().filter_map(|p| p.strip_prefix(&prefix));
         format!(
-            "data file `content/data/{}` is not UTF-8 (line {l})",
-            spec.data
+            "no data file `content/{path}`{}",
+            crate::error::suggestion(&spec.data, known)
         )
     })?;
+    let text = crate::content::decode(bytes)
+        .map_err(|(l, _)| format!("data file `content/{path}` is not UTF-8 (line {l})"))?;
+    let dialect = Dialect::of(&text);
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
+        .delimiter(dialect.separator)
         .from_reader(text.as_bytes());
     let headers: Vec<String> = reader
         .headers()
@@ -132,28 +230,12 @@ pub fn load_table(spec: &Spec, data_dir: &Path) -> Result<Table, String> {
         .collect();
     if headers.len() < 2 {
         return Err(format!(
-            "data file `{}` needs a label column and at least one value column",
-            spec.data
+            "data file `{}` needs a label column and at least one value column (read as {})",
+            spec.data,
+            dialect.describe()
         ));
     }
-    let wanted: Vec<usize> = if spec.columns.is_empty() {
-        (1..headers.len()).collect()
-    } else {
-        let mut idx = Vec::new();
-        for c in &spec.columns {
-            match headers.iter().position(|h| h == c) {
-                Some(i) if i > 0 => idx.push(i),
-                _ => {
-                    return Err(format!(
-                        "unknown column `{c}` in `{}`{}",
-                        spec.data,
-                        crate::error::suggestion(c, headers[1..].iter().map(String::as_str))
-                    ));
-                }
-            }
-        }
-        idx
-    };
+    let wanted = wanted_columns(spec, &headers)?;
     let mut rows = Vec::new();
     for (n, record) in reader.records().enumerate() {
         let record = record.map_err(|e| format!("data file `{}`: {e}", spec.data))?;
@@ -165,21 +247,15 @@ pub fn load_table(spec: &Spec, data_dir: &Path) -> Result<Table, String> {
                 values.push(None);
                 continue;
             }
-            let v: f64 = cell.parse().map_err(|_| {
+            let v = dialect.number(cell).filter(|v| v.is_finite()).ok_or_else(|| {
                 format!(
-                    "data file `{}` line {}, column `{}`: `{cell}` is not a number",
+                    "data file `{}` line {}, column `{}`: `{cell}` is not a number (read as {})",
                     spec.data,
                     n + 2,
-                    headers[i]
+                    headers[i],
+                    dialect.describe()
                 )
             })?;
-            if !v.is_finite() {
-                return Err(format!(
-                    "data file `{}` line {}: `{cell}` is not a finite number",
-                    spec.data,
-                    n + 2
-                ));
-            }
             values.push(Some(v));
         }
         rows.push((label, values));
@@ -194,6 +270,24 @@ pub fn load_table(spec: &Spec, data_dir: &Path) -> Result<Table, String> {
     })
 }
 
+/// The indexes of the value columns to draw: those the spec names, else all.
+fn wanted_columns(spec: &Spec, headers: &[String]) -> Result<Vec<usize>, String> {
+    if spec.columns.is_empty() {
+        return Ok((1..headers.len()).collect());
+    }
+    spec.columns
+        .iter()
+        .map(|c| match headers.iter().position(|h| h == c) {
+            Some(i) if i > 0 => Ok(i),
+            _ => Err(format!(
+                "unknown column `{c}` in `{}`{}",
+                spec.data,
+                crate::error::suggestion(c, headers[1..].iter().map(String::as_str))
+            )),
+        })
+        .collect()
+}
+
 /// A chart block read: its spec and its data. The Markdown stage leaves it in a slot of the
 /// page body; the render stage draws it with the theme's `partials/chart.html`.
 #[derive(Debug, Clone)]
@@ -202,10 +296,22 @@ pub struct Chart {
     pub table: Table,
 }
 
-/// Read a chart block and its data file, or say what is wrong with them.
-pub fn read(block: &str, data_dir: &Path) -> Result<Chart, String> {
+/// Read a chart block and its data file, or say what is wrong with them (at the line of the
+/// key the problem is about).
+pub fn read(block: &str, files: &dyn DataFiles) -> Result<Chart, ChartError> {
     let spec = parse_spec(block)?;
-    let table = load_table(&spec, data_dir)?;
+    let table = load_table(&spec, files).map_err(|message| {
+        let key = if message.starts_with("unknown column") {
+            "columns"
+        } else {
+            "data"
+        };
+        let positions = crate::content::Positions::of(block);
+        let line = positions
+            .has_key(key)
+            .then(|| positions.key_line(key) + 1 - crate::content::front::FRONT_LINE);
+        ChartError { line, message }
+    })?;
     Ok(Chart { spec, table })
 }
 
@@ -652,20 +758,51 @@ mod tests {
 
     #[test]
     fn bad_specs_say_what_is_wrong() {
+        let err = |spec: &str| parse_spec(spec).unwrap_err().message;
+        assert!(err("kind: bar\ntitle: x").contains("missing `data"));
+        assert!(err("data: x.csv\ntitle: x\nkind: taart").contains("unknown kind `taart`"));
+        assert!(err("data: x.csv\ntitel: x").contains("did you mean `title`"));
+        let e = parse_spec("data: x.csv\ntitle: x\n  kind: bar\n").unwrap_err();
+        assert_eq!(e.line, Some(3), "{}", e.message);
+    }
+
+    #[test]
+    fn a_title_may_hold_a_hash_and_a_colon_when_quoted() {
+        let spec = parse_spec(
+            "data: x.csv\ntitle: \"Stelling #3: samen\"\nsource: Tabel 1 # the report\n",
+        )
+        .unwrap();
+        assert_eq!(spec.title, "Stelling #3: samen");
+        assert_eq!(spec.source, "Tabel 1");
+    }
+
+    struct OneFile(&'static str);
+    impl DataFiles for OneFile {
+        fn data(&self, path: &str) -> Option<&[u8]> {
+            (path == "data/t.csv").then_some(self.0.as_bytes())
+        }
+        fn paths(&self) -> Vec<&str> {
+            vec!["data/t.csv"]
+        }
+    }
+
+    #[test]
+    fn dutch_spreadsheets_with_semicolons_and_decimal_commas_are_read() {
+        let spec = parse_spec("data: t.csv\ntitle: x").unwrap();
+        let t = load_table(
+            &spec,
+            &OneFile("Gemeente;Aandeel;Groei\nBreda;35,5;2\nBorne;12;\n"),
+        )
+        .unwrap();
+        assert_eq!(t.series, ["Aandeel", "Groei"]);
+        assert_eq!(t.rows[0].1, [Some(35.5), Some(2.0)]);
+        assert_eq!(t.rows[1].1, [Some(12.0), None]);
+        let e = load_table(&spec, &OneFile("Gemeente,Aandeel\nBreda,35;5\n")).unwrap_err();
         assert!(
-            parse_spec("kind: bar\ntitle: x")
-                .unwrap_err()
-                .contains("missing `data")
-        );
-        assert!(
-            parse_spec("data: x.csv\ntitle: x\nkind: taart")
-                .unwrap_err()
-                .contains("unknown kind `taart`")
-        );
-        assert!(
-            parse_spec("data: x.csv\ntitel: x")
-                .unwrap_err()
-                .contains("did you mean `title`")
+            e.contains(
+                "`35;5` is not a number (read as columns separated by `,`, decimal mark `.`)"
+            ),
+            "{e}"
         );
     }
 

@@ -12,7 +12,7 @@
 
 use super::{Model, PageInfo, page_error};
 use crate::config::QuadrantsConfig;
-use crate::error::{Diagnostic, Diagnostics, suggestion};
+use crate::error::{Diagnostics, suggestion};
 use crate::graph::{Link, Site};
 use crate::i18n::Strings;
 use serde::Serialize;
@@ -226,20 +226,7 @@ fn load_overlay(
     members: &[usize],
     diags: &mut Diagnostics,
 ) -> Option<Overlay> {
-    let config_error = |msg: String| Diagnostic::error(crate::config::CONFIG_FILE, 0, 0, msg);
-    let want = format!(
-        "{}/{}",
-        crate::content::DATA_DIR,
-        o.data.trim_start_matches('/')
-    );
-    let Some(asset) = site.assets.iter().find(|a| a.path == want) else {
-        diags.push(config_error(format!(
-            "views.quadrants.overlay: no data file `content/{want}`"
-        )));
-        return None;
-    };
-    let depth = std::path::Path::new(&o.data).components().count();
-    let data_dir = asset.source.ancestors().nth(depth)?;
+    let config_error = |msg: String| site.config.error_at("views.quadrants.overlay.data", msg);
     let spec = super::chart::Spec {
         data: o.data.clone(),
         kind: super::chart::Kind::Bar,
@@ -248,7 +235,7 @@ fn load_overlay(
         source: o.source.clone(),
         columns: Vec::new(),
     };
-    let table = match super::chart::load_table(&spec, data_dir) {
+    let table = match super::chart::load_table(&spec, &SiteFiles(site)) {
         Ok(t) => t,
         Err(msg) => {
             diags.push(config_error(format!("views.quadrants.overlay: {msg}")));
@@ -285,6 +272,19 @@ fn load_overlay(
         values,
         max: if o.unit == "%" { max.max(100.0) } else { max },
     })
+}
+
+/// The site's data files, for the overlay's table.
+struct SiteFiles<'a>(&'a Site);
+
+impl super::chart::DataFiles for SiteFiles<'_> {
+    fn data(&self, path: &str) -> Option<&[u8]> {
+        let asset = self.0.assets.iter().find(|a| a.path == path)?;
+        asset.data.as_deref().map(Vec::as_slice)
+    }
+    fn paths(&self) -> Vec<&str> {
+        self.0.assets.iter().map(|a| a.path.as_str()).collect()
+    }
 }
 
 /// What `quadrant_map(page=…)` shows for a page (see the module documentation), or nothing.

@@ -1,5 +1,5 @@
-//! Helpers shared by the integration tests: fixture sites copied into a temporary folder
-//! (with the default theme), and the kennisbank binary run on them.
+//! Helpers shared by the integration tests: fixture sites copied into a temporary folder, and
+//! the kennisbank binary run on them.
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
@@ -22,14 +22,10 @@ pub fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
-/// A copy of `tests/fixtures/<name>` with the default theme, in a temporary folder.
+/// A copy of `tests/fixtures/<name>` in a temporary folder; the built-in theme serves it.
 pub fn fixture(name: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     copy_dir(&repo().join("tests/fixtures").join(name), dir.path());
-    copy_dir(
-        &repo().join("themes/default"),
-        &dir.path().join("themes/default"),
-    );
     dir
 }
 

@@ -1,0 +1,90 @@
+// Parity: for each query, with and without filters, the search page in the browser shows the same
+// ten pages, in the same order and with the same anchors, the same number of results and the same
+// "partial" flag as `/_search` of one `kennisbank serve` of the shipped site (the answer of
+// `kennisbank search --json`).
+import { describe, test, before } from "node:test";
+import assert from "node:assert/strict";
+import { shippedSite, shippedSearch, browser, searchPageAnswer } from "./harness.mjs";
+
+export const QUERIES = [
+  "participatie", "Participatie", "decentralisaties", "decentralisatie", "intervenieren", "interveniëren",
+  "SÚDWEST", "Súdwest-Fryslân", "omgevingsvis", "omgevingsvisie", "particpatie", "particiaptie", "visie",
+  "secretaris", "gemeentesecretaris", "gemeente", "gemeenten college", "coach het college", "verkiezingen",
+  "markdal", "vergieten", "DSO", "digitaal stelsel", "regionale samenwerking", "belangenbehartiger",
+  "responsieve overheid", "rechtmatige", "presterende overheid", "samenwerkende", "Borne 2030", "Leeuwarden",
+  "De6", "Drechtsteden", "Amersfoort ICT", "Almelo", "transitie transformatie", "begrippen", "Wmo",
+  "de gemeente en de raad", "vóór de verkiezingen", "integraliteit", "Kampen omgekeerd", "enquête respons",
+  "126", "xyzzyqwert", "omgevingswet", "cultuur veranderen", "informatiemanagement",
+  // no page has every word: the pages with most of them, flagged as partial
+  "verkiezingen kampen", "vergieten drechtsteden", "participatie xyzzyqwert",
+];
+
+/** Queries with filters (`field=value`, as /_search takes them). */
+export const FILTERED = [
+  ["gemeente", ["collection=praktijkvoorbeelden"]],
+  ["gemeente", ["collection=praktijkvoorbeelden", "themas=participatie"]],
+  ["participatie", ["kwadranten=responsieve-overheid"]],
+  ["secretaris", ["rollen=verbinder"]],
+  ["omgevingswet", ["domein=fysiek"]],
+  ["samenwerking", ["provincie=Noord-Brabant"]],
+  ["college", ["lessen=coach-het-college"]],
+  ["overheid", ["collection=kwadranten"]],
+  ["visie", ["gemeente=Breda"]],
+  ["verkiezingen kampen", ["collection=praktijkvoorbeelden"]],
+  ["informatie", ["themas=informatiemanagement-en-dso", "collection=lessen"]],
+  ["xyzzyqwert", ["collection=lessen"]],
+];
+
+let site, api, context;
+
+function browserAnswer(page, query, filters = []) {
+  return searchPageAnswer(page, site.base, query, filters);
+}
+
+/** The same from /_search. */
+async function serverAnswer(query, filters = []) {
+  const json = await api.search(query, filters);
+  return { urls: json.results.map((r) => r.url.replace(/^\//, "")), total: json.total, partial: json.partial };
+}
+
+describe("search parity with kennisbank", { timeout: 300_000 }, () => {
+  before(async () => {
+    [site, api] = await Promise.all([shippedSite(), shippedSearch()]);
+    context = await (await browser()).newContext();
+  });
+
+  test(`the browser's answer equals /_search's for ${QUERIES.length} queries`, async () => {
+    const page = await context.newPage();
+    const mismatches = [];
+    let nonEmpty = 0;
+    let partial = 0;
+    for (const q of QUERIES) {
+      const expected = await serverAnswer(q);
+      const got = await browserAnswer(page, q);
+      if (expected.urls.length > 0) nonEmpty++;
+      if (expected.partial) partial++;
+      if (JSON.stringify(got) !== JSON.stringify(expected)) mismatches.push({ q, expected, got });
+    }
+    await page.close();
+    assert.deepEqual(mismatches, []);
+    assert.ok(nonEmpty >= QUERIES.length - 2, "almost every query finds something");
+    assert.equal(partial, 3, "three queries have a partial answer");
+  });
+
+  test(`the browser's answer equals /_search's for ${FILTERED.length} filtered queries`, async () => {
+    const page = await context.newPage();
+    const mismatches = [];
+    let narrowed = 0;
+    for (const [q, filters] of FILTERED) {
+      const expected = await serverAnswer(q, filters);
+      const got = await browserAnswer(page, q, filters);
+      // a filter must keep some pages and drop others, or the comparison proves little
+      const all = await serverAnswer(q);
+      if (expected.total > 0 && expected.total < all.total) narrowed++;
+      if (JSON.stringify(got) !== JSON.stringify(expected)) mismatches.push({ q, filters, expected, got });
+    }
+    await page.close();
+    assert.deepEqual(mismatches, []);
+    assert.ok(narrowed >= FILTERED.length - 2, `only ${narrowed} of ${FILTERED.length} filters narrow their query`);
+  });
+});
