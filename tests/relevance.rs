@@ -21,20 +21,30 @@ struct Query {
     source: String,
 }
 
-/// The ranks (from 1, among the first ten) of the accepted pages in the results of each query.
-fn ranks() -> Vec<(String, Vec<usize>, usize)> {
+fn queries() -> Vec<Query> {
     let text = std::fs::read_to_string(repo().join("tests/relevance/queries.toml")).unwrap();
-    let queries: Queries = toml::from_str(&text).unwrap();
-    let c = compile(&BuildOptions {
+    toml::from_str::<Queries>(&text).unwrap().query
+}
+
+/// The shipped site compiled; `incremental` keeps the page texts, to index them again.
+fn shipped(incremental: bool) -> kennisbank::Compiled {
+    compile(&BuildOptions {
         root: repo(),
+        incremental,
         ..Default::default()
     })
-    .expect("shipped site compiles");
-    queries
-        .query
+    .expect("shipped site compiles")
+}
+
+/// The ranks (from 1, among the first ten) of the accepted pages in the results of each query.
+fn ranks(
+    model: &kennisbank::search::SearchModel,
+    config: &kennisbank::config::Config,
+) -> Vec<(String, Vec<usize>, usize)> {
+    queries()
         .iter()
         .map(|q| {
-            let json = answer(&c.search, &c.site.config, &q.q, &[], 10);
+            let json = answer(model, config, &q.q, &[], 10);
             let found = json["results"]
                 .as_array()
                 .unwrap()
@@ -52,11 +62,9 @@ fn ranks() -> Vec<(String, Vec<usize>, usize)> {
         .collect()
 }
 
-#[test]
-fn relevance_queries_meet_their_floor() {
-    let ranks = ranks();
+/// success@3, MRR and MAP of the ranks.
+fn metrics(ranks: &[(String, Vec<usize>, usize)]) -> (f64, f64, f64) {
     let n = ranks.len() as f64;
-    assert!(ranks.len() >= 40, "at least 40 queries");
     let success = ranks
         .iter()
         .filter(|(_, f, _)| f.first().is_some_and(|&r| r <= 3))
@@ -79,11 +87,20 @@ fn relevance_queries_meet_their_floor() {
         })
         .sum::<f64>()
         / n;
+    (success, mrr, map)
+}
+
+#[test]
+fn relevance_queries_meet_their_floor() {
+    let c = shipped(false);
+    let ranks = ranks(&c.search, &c.site.config);
+    assert!(ranks.len() >= 40, "at least 40 queries");
     for (q, f, _) in &ranks {
         if f.first().is_none_or(|&r| r > 3) {
             eprintln!("not in the top 3: {q} (ranks {f:?})");
         }
     }
+    let (success, mrr, map) = metrics(&ranks);
     eprintln!(
         "{} queries: success@3 {success:.3}, MRR {mrr:.3}, MAP {map:.3}",
         ranks.len()
@@ -91,4 +108,24 @@ fn relevance_queries_meet_their_floor() {
     assert!(success >= 0.9, "success@3 {success:.3} under 0.9");
     assert!(mrr >= 0.88, "MRR {mrr:.3} under 0.88");
     assert!(map >= 0.8, "MAP {map:.3} under 0.8");
+}
+
+/// How the boosts of the field values and the related titles were chosen: the relevance of
+/// every pair of a grid, on the shipped site. Run with
+/// `cargo test --release --test relevance -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn boost_sweep() {
+    let c = shipped(true);
+    eprintln!("| fields | related | success@3 | MRR | MAP |\n|---|---|---|---|---|");
+    for fields in [0.0, 0.5, 1.0, 2.0, 3.0, 4.0, 6.0] {
+        for related in [0.0, 0.5, 1.0, 2.0, 3.0] {
+            let input = kennisbank::search::index::prepare(&c.site, &c.bodies, "collection")
+                .with_boosts(&[("fields", fields), ("related", related)]);
+            let model =
+                kennisbank::search::index::build_prepared(input, None, &mut Vec::new()).unwrap();
+            let (s, m, a) = metrics(&ranks(&model, &c.site.config));
+            eprintln!("| {fields} | {related} | {s:.3} | {m:.3} | {a:.3} |");
+        }
+    }
 }

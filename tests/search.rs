@@ -283,11 +283,13 @@ fn cli_json_marks_the_words_and_flags_a_partial_answer() {
         );
         assert_eq!(&excerpt[a..b], "voetnoot");
     }
-    // no page has both words: the pages with one of them, flagged as partial
+    // no page has both words: the pages with one of them, flagged as partial (the first lesson
+    // has *participatie* only as the title of its theme, a related page, so it ranks below the
+    // theme itself)
     let v = search("voetnoot participatie");
     assert_eq!(
         (v["total"].as_u64(), v["partial"].as_bool()),
-        (Some(2), Some(true))
+        (Some(3), Some(true))
     );
     let urls: Vec<&str> = v["results"]
         .as_array()
@@ -299,6 +301,7 @@ fn cli_json_marks_the_words_and_flags_a_partial_answer() {
         urls,
         [
             "/kenniskring/leren/themas/participatie/",
+            "/kenniskring/leren/lessen/eerste-les/",
             "/kenniskring/leren/lessen/tweede-les/#kop-met-accent"
         ]
     );

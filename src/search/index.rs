@@ -34,7 +34,7 @@ pub const FIELDS: [(&str, f32); 6] = [
     ("fields", FIELD_BOOST),
     ("related", RELATED_BOOST),
 ];
-const FIELD_BOOST: f32 = 3.0;
+const FIELD_BOOST: f32 = 4.0;
 const RELATED_BOOST: f32 = 2.0;
 
 /// What a match on page `i` weighs: its own `search_weight`, else its collection's, else 1.
@@ -80,6 +80,8 @@ pub fn build_timed(
 /// thread (`serve` builds it after the pages are shown).
 pub struct SearchInput {
     pages: Vec<PageDoc>,
+    /// The boost of each of [`FIELDS`], in that order ([`SearchInput::with_boosts`]).
+    boosts: [f32; FIELDS.len()],
     facets: Facets,
     /// `[search.synonyms]` of site.toml.
     synonyms: Vec<(String, Vec<String>)>,
@@ -93,6 +95,7 @@ pub fn prepare(site: &Site, bodies: &[Rendered], collection_label: &str) -> Sear
         .collect();
     SearchInput {
         pages: ids.iter().map(|&i| page_doc(site, bodies, i)).collect(),
+        boosts: FIELDS.map(|(_, boost)| boost),
         facets: facets(site, &ids, collection_label),
         synonyms: site
             .config
@@ -104,6 +107,19 @@ pub fn prepare(site: &Site, bodies: &[Rendered], collection_label: &str) -> Sear
     }
 }
 
+impl SearchInput {
+    /// The same input with other boosts for the fields named (the others keep theirs): how the
+    /// boosts of [`FIELDS`] are measured on the relevance queries (`tests/relevance.rs`).
+    pub fn with_boosts(mut self, boosts: &[(&str, f32)]) -> Self {
+        for (name, boost) in boosts {
+            if let Some(i) = FIELDS.iter().position(|(n, _)| n == name) {
+                self.boosts[i] = *boost;
+            }
+        }
+        self
+    }
+}
+
 /// Build the index and the model from [`prepare`]d input.
 pub fn build_prepared(
     input: SearchInput,
@@ -112,6 +128,7 @@ pub fn build_prepared(
 ) -> Result<SearchModel, String> {
     let SearchInput {
         pages,
+        boosts,
         facets,
         synonyms,
     } = input;
@@ -137,7 +154,7 @@ pub fn build_prepared(
     let masks = corpus.section_masks(&terms.word_terms);
     lap("  analyze", laps);
 
-    let (index, fields, page_field) = create_index(dir, Arc::new(terms.tokenizer_map))?;
+    let (index, fields, page_field) = create_index(dir, Arc::new(terms.tokenizer_map), &boosts)?;
     write_documents(&index, &fields, page_field, &pages)?;
     lap("  tantivy", laps);
     let scores = read_impacts(&index, &fields, page_field, &terms.ids)?;
@@ -480,6 +497,7 @@ fn facts(site: &Site, page: &crate::content::Page) -> String {
 fn create_index(
     dir: Option<&Path>,
     terms: Arc<FxHashMap<String, Vec<String>>>,
+    boosts: &[f32; FIELDS.len()],
 ) -> Result<(Index, BoostedFields, Field), String> {
     let mut schema = Schema::builder();
     let text = TextOptions::default().set_indexing_options(
@@ -489,7 +507,8 @@ fn create_index(
     );
     let fields: Vec<(Field, f32)> = FIELDS
         .iter()
-        .map(|(name, boost)| (schema.add_text_field(name, text.clone()), *boost))
+        .zip(boosts)
+        .map(|((name, _), boost)| (schema.add_text_field(name, text.clone()), *boost))
         .collect();
     let page_field =
         schema.add_u64_field("page", NumericOptions::default().set_fast().set_stored());
