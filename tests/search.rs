@@ -509,6 +509,22 @@ fn a_compound_the_site_does_not_use_is_split_into_its_words() {
     );
     // with the Dutch linking s: veiligheid + s + plan
     assert_eq!(river_paths("veiligheidsplan "), ["rivers/ijssel/"]);
+    // the second word may be a compound of the site itself: danube + floodwall (flood + wall)
+    let (model, _) = rivers();
+    assert!(
+        model.vocabulary["floodwall"].len() > 1,
+        "floodwall is a compound"
+    );
+    let json = json_of(rivers(), "danubefloodwall");
+    assert_eq!(paths(&json, "/rivers/"), ["rivers/danube/"]);
+    assert_eq!(
+        interpreted(&json),
+        [(
+            "danubefloodwall".into(),
+            vec!["danube".into(), "floodwall".into()],
+            "compound".into()
+        )]
+    );
     // a word the site uses is searched as itself, never split
     let exact = json_of(rivers(), "floodwall ");
     assert!(interpreted(&exact).is_empty());

@@ -24,8 +24,8 @@
 //!   parts (no stop words), when they are too many to go inside its parts. The query algorithm draws the candidates for a word the vocabulary
 //!   does not know (a partly typed last word, a typo, the first word of a compound) from the
 //!   word's group; for other groups the word's part holds the whole group.
-//! - `search/r/<end>.json`: `[[word, term], …]`, the simple words of the dictionary (four
-//!   letters or more, letters only, not split by the analyzer) that end in `end`, their last
+//! - `search/r/<end>.json`: `[[word, term], …]`, the words of the dictionary (four
+//!   letters or more, letters only; the term is its own) that end in `end`, their last
 //!   three letters: where a compound the site does not use finds its second word.
 //! - `search/c/<n>.json`: cards of pages `n·8 … n·8+7`, `[title, path, collection, summary]`,
 //!   for results that are among no loaded term's best pages.
@@ -368,12 +368,12 @@ pub fn ending_key(word: &str) -> String {
     chars[chars.len().saturating_sub(3)..].iter().collect()
 }
 
-/// The words of the dictionary that the query takes as the second word of a compound (simple
-/// words, of letters only), by their last three letters.
+/// The words of the dictionary that the query takes as the second word of a compound (of four
+/// letters or more, letters only), by their last three letters.
 fn ending_files(model: &SearchModel) -> Vec<OutputFile> {
     let mut by_end: std::collections::BTreeMap<String, String> = Default::default();
     for (word, terms) in &model.vocabulary {
-        let [t] = terms.as_slice() else { continue };
+        let Some(t) = terms.first() else { continue };
         if word.chars().count() < super::analyzer::MIN_PART
             || !word.chars().all(char::is_alphabetic)
         {

@@ -12,8 +12,8 @@
 //!    - when it is the last word and the query does not end with a space, for the words it
 //!      begins (3: a partly typed word);
 //!    - when it splits into two words of the dictionary the analyzer splits compounds with
-//!      (words of four letters or more; a linking `s` or `e` may sit between them; the second
-//!      not itself a compound), for those two, as two slots (3): `ettenleur` for *Etten-Leur*, `samenwerkingsvorm` for
+//!      (words of four letters or more; a linking `s` or `e` may sit between them), for those
+//!      two, as two slots (3): `ettenleur` for *Etten-Leur*, `samenwerkingsvorm` for
 //!      *samenwerking* and *vorm*. Of the splits, the longest first part wins;
 //!    - when it has 5+ letters, for the words at edit distance 1 (2) or, for words of 9+
 //!      letters, 2 (1).
@@ -216,8 +216,8 @@ pub fn expand(model: &SearchModel, word: &str, is_last_prefix: bool) -> Option<Q
 }
 
 /// A word the vocabulary does not know as two words of the dictionary, with a linking `s` or
-/// `e` or nothing between them: (first, its term, second, its term). The second is a simple
-/// word (one the analyzer does not split itself). The longest first part wins; then no linking
+/// `e` or nothing between them: (first, its term, second, its term). The second may be a
+/// compound itself (`regio` + `samenwerking`). The longest first part wins; then no linking
 /// letter, `s`, `e`.
 pub fn split(model: &SearchModel, word: &str) -> Option<(String, u32, String, u32)> {
     use super::analyzer::MIN_PART;
@@ -235,7 +235,6 @@ pub fn split(model: &SearchModel, word: &str) -> Option<(String, u32, String, u3
         for link in ["", "s", "e"] {
             if let Some(tail) = rest.strip_prefix(link)
                 && let Some(tail_term) = model.in_dictionary(tail)
-                && model.vocabulary[tail].len() == 1
             {
                 return Some((head, head_term, tail.to_string(), tail_term));
             }

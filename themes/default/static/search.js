@@ -203,7 +203,7 @@ export class Index {
     return this.file(`v/${shardFile(key)}.json`, []);
   }
 
-  /** The simple words of the dictionary ending in `key`, as [word, term]. */
+  /** The words of the dictionary ending in `key`, as [word, term]. */
   ending(key) {
     return this.file(`r/${shardFile(key)}.json`, []);
   }
