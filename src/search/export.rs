@@ -25,7 +25,7 @@
 //!   does not know (a partly typed last word, a typo, the first word of a compound) from the
 //!   word's group; for other groups the word's part holds the whole group.
 //! - `search/r/<end>.json`: `[[word, term], …]`, the words of the dictionary (four
-//!   letters or more, letters only; the term is its own) that end in `end`, their last
+//!   letters or more, letters only, no rare compound: [`SearchModel::compound_tail`]) that end in `end`, their last
 //!   three letters: where a compound the site does not use finds its second word.
 //! - `search/c/<n>.json`: cards of pages `n·8 … n·8+7`, `[title, path, collection, summary]`,
 //!   for results that are among no loaded term's best pages.
@@ -369,14 +369,15 @@ pub fn ending_key(word: &str) -> String {
 }
 
 /// The words of the dictionary that the query takes as the second word of a compound (of four
-/// letters or more, letters only), by their last three letters.
+/// letters or more, letters only, see [`SearchModel::compound_tail`]), by their last three
+/// letters.
 fn ending_files(model: &SearchModel) -> Vec<OutputFile> {
     let mut by_end: std::collections::BTreeMap<String, String> = Default::default();
-    for (word, terms) in &model.vocabulary {
-        let Some(t) = terms.first() else { continue };
-        if word.chars().count() < super::analyzer::MIN_PART
-            || !word.chars().all(char::is_alphabetic)
-        {
+    for word in model.vocabulary.keys() {
+        let Some(t) = model.compound_tail(word) else {
+            continue;
+        };
+        if !word.chars().all(char::is_alphabetic) {
             continue;
         }
         let s = by_end.entry(ending_key(word)).or_insert_with(|| "[".into());

@@ -177,6 +177,17 @@ impl SearchModel {
         self.term_id(word)
     }
 
+    /// Whether the query may take `word` as the second word of a compound it splits: a word of
+    /// the dictionary ([`SearchModel::in_dictionary`]) that the analyzer does not split itself,
+    /// or a compound on at least 1 % of the pages (`samenwerking` in `regiosamenwerking`). Rare
+    /// compounds are left out: on a site with tens of thousands of them they would make the
+    /// lists of second words ([`export`]) too large to fetch.
+    pub fn compound_tail(&self, word: &str) -> Option<u32> {
+        let t = self.in_dictionary(word)?;
+        let simple = self.vocabulary.get(word).is_some_and(|ts| ts.len() == 1);
+        (simple || self.doc_freq(t) * 100 >= self.pages.len()).then_some(t)
+    }
+
     /// The term a surface word is indexed under, if it is known and not a stop word.
     pub fn term_id(&self, word: &str) -> Option<u32> {
         self.vocabulary.get(word).and_then(|t| t.first().copied())

@@ -12,7 +12,8 @@
 //!    - when it is the last word and the query does not end with a space, for the words it
 //!      begins (3: a partly typed word);
 //!    - when it splits into two words of the dictionary the analyzer splits compounds with
-//!      (words of four letters or more; a linking `s` or `e` may sit between them), for those
+//!      (words of four letters or more, the second not a rare compound; a linking `s` or `e`
+//!      may sit between them), for those
 //!      two, as two slots (3): `ettenleur` for *Etten-Leur*, `samenwerkingsvorm` for
 //!      *samenwerking* and *vorm*. Of the splits, the longest first part wins;
 //!    - when it has 5+ letters, for the words at edit distance 1 (2) or, for words of 9+
@@ -217,8 +218,8 @@ pub fn expand(model: &SearchModel, word: &str, is_last_prefix: bool) -> Option<Q
 
 /// A word the vocabulary does not know as two words of the dictionary, with a linking `s` or
 /// `e` or nothing between them: (first, its term, second, its term). The second may be a
-/// compound itself (`regio` + `samenwerking`). The longest first part wins; then no linking
-/// letter, `s`, `e`.
+/// common compound itself (`regio` + `samenwerking`; see [`SearchModel::compound_tail`]). The
+/// longest first part wins; then no linking letter, `s`, `e`.
 pub fn split(model: &SearchModel, word: &str) -> Option<(String, u32, String, u32)> {
     use super::analyzer::MIN_PART;
     let chars: Vec<char> = word.chars().collect();
@@ -234,7 +235,7 @@ pub fn split(model: &SearchModel, word: &str) -> Option<(String, u32, String, u3
         let rest: String = chars[h..].iter().collect();
         for link in ["", "s", "e"] {
             if let Some(tail) = rest.strip_prefix(link)
-                && let Some(tail_term) = model.in_dictionary(tail)
+                && let Some(tail_term) = model.compound_tail(tail)
             {
                 return Some((head, head_term, tail.to_string(), tail_term));
             }
