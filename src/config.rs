@@ -126,6 +126,9 @@ pub struct CollectionConfig {
     /// What a match on one of its pages weighs in search, against 1 for other pages (a
     /// glossary at 0.5 does not outrank the pages it explains; 0 leaves the pages out).
     pub search_weight: Option<f64>,
+    /// The integer field that numbers the collection's pages ("Lesson 3"): shown on cards, in
+    /// lists, in prev/next links and above the title, and not among the page's facts.
+    pub number_field: Option<String>,
     /// In declaration order, which is the order pages show them in.
     #[serde(default)]
     pub fields: IndexMap<String, FieldSpec>,
@@ -156,6 +159,9 @@ pub struct FieldSpec {
     /// The least and most items of a `list` or `records` field (a required one has at least one).
     pub min: Option<usize>,
     pub max: Option<usize>,
+    /// Checked, searchable and in the context, but not shown in the page's facts.
+    #[serde(default)]
+    pub hidden: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -374,6 +380,9 @@ impl Config {
                     suggestion(&coll.sort_by, choices)
                 ),
             ));
+        }
+        if let Some(msg) = number_field_problem(name, coll) {
+            out.push(self.error_at(&at(".number_field"), msg));
         }
         for (field, spec) in &coll.fields {
             if let Some(msg) = field_problem(name, field, spec) {
@@ -702,6 +711,36 @@ impl Config {
 
     pub fn theme_dir(&self, root: &Path) -> PathBuf {
         root.join("themes").join(&self.theme)
+    }
+}
+
+/// What is wrong with the `number_field` of collection `name`, if anything: it must name an
+/// integer field of the collection.
+fn number_field_problem(name: &str, coll: &CollectionConfig) -> Option<String> {
+    let field = coll.number_field.as_deref()?;
+    match coll.fields.get(field) {
+        Some(spec) if spec.kind == FieldKind::Integer => None,
+        Some(spec) => Some(format!(
+            "collection `{name}`: `number_field` must name an integer field, and `{field}` is {}; \
+             declare it as `fields.{field} = {{ type = \"integer\" }}` or name another field",
+            spec.kind.describe()
+        )),
+        None => {
+            let integers = coll
+                .fields
+                .iter()
+                .filter(|(_, s)| s.kind == FieldKind::Integer)
+                .map(|(k, _)| k.as_str());
+            let fix = match suggestion(field, integers) {
+                s if s.is_empty() => {
+                    format!("; declare it as `fields.{field} = {{ type = \"integer\" }}`")
+                }
+                s => s,
+            };
+            Some(format!(
+                "collection `{name}`: `number_field` names `{field}`, which is not a field of the collection{fix}"
+            ))
+        }
     }
 }
 
