@@ -467,84 +467,52 @@ impl Config {
             return;
         };
         let axes = [
-            (
-                "column_field",
-                &q.column_field,
-                "columns",
-                &q.columns,
-                "column_labels",
-                &q.column_labels,
-            ),
-            (
-                "row_field",
-                &q.row_field,
-                "rows",
-                &q.rows,
-                "row_labels",
-                &q.row_labels,
-            ),
+            QuadrantAxis {
+                field_key: "column_field",
+                field: &q.column_field,
+                values_key: "columns",
+                values: &q.columns,
+                labels_key: "column_labels",
+                labels: &q.column_labels,
+            },
+            QuadrantAxis {
+                field_key: "row_field",
+                field: &q.row_field,
+                values_key: "rows",
+                values: &q.rows,
+                labels_key: "row_labels",
+                labels: &q.row_labels,
+            },
         ];
-        for (field_key, field, values_key, values, labels_key, labels) in axes {
-            if values.is_empty() {
-                err(
-                    values_key,
-                    format!("views.quadrants: `{values_key}` needs at least one value"),
-                );
-            }
-            if labels.len() != values.len() {
-                err(
-                    labels_key,
-                    format!(
-                        "views.quadrants: `{labels_key}` has {} labels for {} {values_key}",
-                        labels.len(),
-                        values.len()
-                    ),
-                );
-            }
-            for (i, v) in values.iter().enumerate() {
-                if values[..i].contains(v) {
-                    err(
-                        values_key,
-                        format!("views.quadrants: `{v}` appears twice in `{values_key}`"),
-                    );
-                }
-            }
-            match coll.fields.get(field) {
-                Some(spec) => {
-                    if spec.kind == FieldKind::Enum {
-                        for v in values {
-                            if !spec.values.contains(v) {
-                                err(
-                                    values_key,
-                                    format!(
-                                        "views.quadrants: `{v}` in `{values_key}` is not a value of field `{field}` of `{}`{}",
-                                        q.collection,
-                                        suggestion(v, spec.values.iter().map(String::as_str))
-                                    ),
-                                );
-                            }
-                        }
-                    } else if !matches!(spec.kind, FieldKind::String) {
-                        err(
-                            field_key,
-                            format!(
-                                "views.quadrants: field `{field}` of `{}` must be a string or an enum",
-                                q.collection
-                            ),
-                        );
-                    }
-                }
-                None if coll.allow_unknown_fields => {}
-                None => err(
-                    field_key,
-                    format!(
-                        "views.quadrants: `{field}` is not a field of collection `{}`{}",
-                        q.collection,
-                        suggestion(field, coll.fields.keys().map(String::as_str))
-                    ),
-                ),
-            }
+        for axis in axes {
+            axis.check(&q.collection, coll, err);
         }
+        self.check_quadrant_relations(q, err);
+        if !q.marker_codes.is_empty() && q.marker_codes.len() != q.markers.len() {
+            err(
+                "marker_codes",
+                format!(
+                    "views.quadrants: `marker_codes` has {} codes for {} markers",
+                    q.marker_codes.len(),
+                    q.markers.len()
+                ),
+            );
+        }
+        if let Some(o) = &q.overlay
+            && crate::text::check_site_path(&o.data).is_err()
+        {
+            err(
+                "data",
+                format!(
+                    "views.quadrants.overlay: `{}` must be a path inside content/data/",
+                    o.data
+                ),
+            );
+        }
+    }
+
+    /// The relations the quadrant map shows (`markers`, `page_relations`) lead into its collection.
+    fn check_quadrant_relations(&self, q: &QuadrantsConfig, err: &mut impl FnMut(&str, String)) {
         // The inverse relations into the quadrant collection, by name.
         let inverses: Vec<&str> = self
             .collections
@@ -574,27 +542,6 @@ impl Config {
                     );
                 }
             }
-        }
-        if !q.marker_codes.is_empty() && q.marker_codes.len() != q.markers.len() {
-            err(
-                "marker_codes",
-                format!(
-                    "views.quadrants: `marker_codes` has {} codes for {} markers",
-                    q.marker_codes.len(),
-                    q.markers.len()
-                ),
-            );
-        }
-        if let Some(o) = &q.overlay
-            && crate::text::check_site_path(&o.data).is_err()
-        {
-            err(
-                "data",
-                format!(
-                    "views.quadrants.overlay: `{}` must be a path inside content/data/",
-                    o.data
-                ),
-            );
         }
     }
 
@@ -799,6 +746,88 @@ impl Positions {
                 Some(i) => p = &p[..i],
                 None => return (0, 0),
             }
+        }
+    }
+}
+
+/// One axis of the quadrant map as site.toml gives it: the field, its values and their labels.
+struct QuadrantAxis<'q> {
+    field_key: &'static str,
+    field: &'q String,
+    values_key: &'static str,
+    values: &'q [String],
+    labels_key: &'static str,
+    labels: &'q [String],
+}
+
+impl QuadrantAxis<'_> {
+    /// Values present, unique and labelled, and those of the page field the axis reads.
+    fn check(&self, collection: &str, coll: &CollectionConfig, err: &mut impl FnMut(&str, String)) {
+        let (values_key, values, labels_key) = (self.values_key, self.values, self.labels_key);
+        if values.is_empty() {
+            err(
+                values_key,
+                format!("views.quadrants: `{values_key}` needs at least one value"),
+            );
+        }
+        if self.labels.len() != values.len() {
+            err(
+                labels_key,
+                format!(
+                    "views.quadrants: `{labels_key}` has {} labels for {} {values_key}",
+                    self.labels.len(),
+                    values.len()
+                ),
+            );
+        }
+        for (i, v) in values.iter().enumerate() {
+            if values[..i].contains(v) {
+                err(
+                    values_key,
+                    format!("views.quadrants: `{v}` appears twice in `{values_key}`"),
+                );
+            }
+        }
+        self.check_field(collection, coll, err);
+    }
+
+    /// The field exists and holds a string or an enum with every value of the axis.
+    fn check_field(
+        &self,
+        collection: &str,
+        coll: &CollectionConfig,
+        err: &mut impl FnMut(&str, String),
+    ) {
+        let (field, values_key) = (self.field, self.values_key);
+        let Some(spec) = coll.fields.get(field) else {
+            if !coll.allow_unknown_fields {
+                err(
+                    self.field_key,
+                    format!(
+                        "views.quadrants: `{field}` is not a field of collection `{collection}`{}",
+                        suggestion(field, coll.fields.keys().map(String::as_str))
+                    ),
+                );
+            }
+            return;
+        };
+        if spec.kind == FieldKind::Enum {
+            for v in self.values.iter().filter(|v| !spec.values.contains(v)) {
+                err(
+                    values_key,
+                    format!(
+                        "views.quadrants: `{v}` in `{values_key}` is not a value of field `{field}` of `{collection}`{}",
+                        suggestion(v, spec.values.iter().map(String::as_str))
+                    ),
+                );
+            }
+        } else if !matches!(spec.kind, FieldKind::String) {
+            err(
+                self.field_key,
+                format!(
+                    "views.quadrants: field `{field}` of `{collection}` must be a string or an enum"
+                ),
+            );
         }
     }
 }
