@@ -109,9 +109,9 @@ pub struct CollectionConfig {
     pub title: String,
     #[serde(default)]
     pub description: String,
-    /// `weight`, `title`, `date` or the name of one of the collection's fields.
-    #[serde(default = "default_sort_by")]
-    pub sort_by: String,
+    /// `weight` (the default), `title`, `date` or the name of one of the collection's fields.
+    #[serde(default)]
+    pub sort_by: SortBy,
     /// Overrides the site's `paginate_by` for this collection's list.
     pub paginate_by: Option<usize>,
     /// Accept front-matter keys that are not declared fields.
@@ -137,8 +137,30 @@ pub struct CollectionConfig {
     pub relations: IndexMap<String, RelationSpec>,
 }
 
-fn default_sort_by() -> String {
-    "weight".into()
+/// The order of a collection's pages.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize)]
+#[serde(from = "String")]
+pub enum SortBy {
+    /// Front matter's `weight`, lowest first; pages without one last.
+    #[default]
+    Weight,
+    /// The titles, as a reader sorts them (folded: `Ĳssel` with `IJssel`).
+    Title,
+    /// `date`, newest first.
+    Date,
+    /// One of the collection's fields (numbers by value, text folded).
+    Field(String),
+}
+
+impl From<String> for SortBy {
+    fn from(s: String) -> Self {
+        match s.as_str() {
+            "weight" => SortBy::Weight,
+            "title" => SortBy::Title,
+            "date" => SortBy::Date,
+            _ => SortBy::Field(s),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -366,18 +388,17 @@ impl Config {
                 format!("collection name `{name}` must be a lower-case slug (a-z, 0-9, -) and not `data`"),
             ));
         }
-        let sortable = ["weight", "title", "date"].contains(&coll.sort_by.as_str())
-            || coll.fields.contains_key(&coll.sort_by);
-        if !sortable {
+        if let SortBy::Field(field) = &coll.sort_by
+            && !coll.fields.contains_key(field)
+        {
             let choices = ["weight", "title", "date"]
                 .into_iter()
                 .chain(coll.fields.keys().map(String::as_str));
             out.push(self.error_at(
                 &at(".sort_by"),
                 format!(
-                    "collection `{name}`: cannot sort by unknown field `{}`{}",
-                    coll.sort_by,
-                    suggestion(&coll.sort_by, choices)
+                    "collection `{name}`: cannot sort by unknown field `{field}`{}",
+                    suggestion(field, choices)
                 ),
             ));
         }

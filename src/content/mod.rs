@@ -515,6 +515,20 @@ pub fn decode(bytes: &[u8]) -> Result<String, (usize, usize)> {
     }
 }
 
+/// The Markdown a page body is written in: CommonMark with tables, footnotes, strikethrough,
+/// task lists, smart punctuation, `{#id}` on headings and `[[wiki links]]`. The graph and the
+/// Markdown stage both read bodies with it, so they see the same links and headings.
+pub fn markdown_options() -> pulldown_cmark::Options {
+    use pulldown_cmark::Options;
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_SMART_PUNCTUATION
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_WIKILINKS
+}
+
 /// The front matter of one page read against its collection's schema: the page (when it could
 /// be built at all) and its problems go to `diags`.
 fn parse_page(

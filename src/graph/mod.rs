@@ -4,9 +4,7 @@
 
 mod links;
 
-pub use links::markdown_options;
-
-use crate::config::{Config, WhyRule};
+use crate::config::{Config, SortBy, WhyRule};
 use crate::content::{Asset, Content, Page, PageKind};
 use crate::error::{Diagnostic, Diagnostics, suggestion};
 use crate::text::slugify;
@@ -233,19 +231,25 @@ fn order_collections(config: &Config, nodes: &mut [Node]) -> BTreeMap<String, Ve
                     && nodes[i].page.collection.as_deref() == Some(name)
             })
             .collect();
+        // Titles folded once, not at every comparison.
+        let titles: HashMap<usize, String> = members
+            .iter()
+            .map(|&i| (i, crate::text::fold(&nodes[i].page.title)))
+            .collect();
         members.sort_by(|&a, &b| {
             let (pa, pb) = (&nodes[a].page, &nodes[b].page);
-            let primary = match cc.sort_by.as_str() {
-                "weight" => pa
+            let by_title = || titles[&a].cmp(&titles[&b]);
+            let primary = match &cc.sort_by {
+                SortBy::Weight => pa
                     .weight
                     .unwrap_or(i64::MAX)
                     .cmp(&pb.weight.unwrap_or(i64::MAX)),
-                "title" => crate::text::fold(&pa.title).cmp(&crate::text::fold(&pb.title)),
-                "date" => pb.date.cmp(&pa.date),
-                field => compare_json(pa.fields.get(field), pb.fields.get(field)),
+                SortBy::Title => by_title(),
+                SortBy::Date => pb.date.cmp(&pa.date),
+                SortBy::Field(field) => compare_json(pa.fields.get(field), pb.fields.get(field)),
             };
             primary
-                .then_with(|| crate::text::fold(&pa.title).cmp(&crate::text::fold(&pb.title)))
+                .then_with(by_title)
                 .then_with(|| pa.path.cmp(&pb.path))
         });
         for (pos, &i) in members.iter().enumerate() {
