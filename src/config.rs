@@ -49,6 +49,9 @@ pub struct Config {
     /// The text and links at the bottom of every page.
     #[serde(default)]
     pub footer: FooterConfig,
+    /// `[search]`: the site's synonyms and abbreviations.
+    #[serde(default)]
+    pub search: SearchConfig,
     /// Where each key of site.toml sits, for the diagnostics of later stages.
     #[serde(skip)]
     positions: std::sync::Arc<Positions>,
@@ -71,6 +74,16 @@ pub struct FooterConfig {
 pub struct FooterLink {
     pub title: String,
     pub to: String,
+}
+
+/// `[search]`: what the search of the site knows beyond its text.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SearchConfig {
+    /// `[search.synonyms]`: a query word (an abbreviation, another name) and what it also
+    /// stands for, each a word or several (`dso = ["digitaal stelsel omgevingswet"]`).
+    #[serde(default)]
+    pub synonyms: IndexMap<String, Vec<String>>,
 }
 
 fn default_language() -> String {
@@ -110,6 +123,9 @@ pub struct CollectionConfig {
     /// One page of the collection, as messages and labels name it (`guide` for `guides`);
     /// default: "page".
     pub singular: Option<String>,
+    /// What a match on one of its pages weighs in search, against 1 for other pages (a
+    /// glossary at 0.5 does not outrank the pages it explains; 0 leaves the pages out).
+    pub search_weight: Option<f64>,
     /// The integer field that numbers the collection's pages ("Lesson 3"): shown on cards, in
     /// lists, in prev/next links and above the title, and not among the page's facts.
     pub number_field: Option<String>,
@@ -286,7 +302,16 @@ pub struct OverlayConfig {
 
 /// Front-matter keys every page understands, whatever its collection.
 pub const BUILTIN_KEYS: &[&str] = &[
-    "title", "summary", "date", "updated", "draft", "weight", "slug", "aliases", "template",
+    "title",
+    "summary",
+    "date",
+    "updated",
+    "draft",
+    "weight",
+    "slug",
+    "aliases",
+    "template",
+    "search_weight",
 ];
 
 impl Config {
@@ -345,6 +370,7 @@ impl Config {
             self.check_collection(name, coll, &mut out);
         }
         self.check_inverse_names(&mut out);
+        self.check_search(&mut out);
         if let Some(q) = &self.views.quadrants {
             self.check_quadrants(q, &mut |key: &str, msg: String| {
                 out.push(self.error_at(&format!("views.quadrants.{key}"), msg))
@@ -536,6 +562,46 @@ impl Config {
                         ),
                     );
                 }
+            }
+        }
+    }
+
+    /// Wrong search settings: a collection's `search_weight` that is not a number from 0 up, a
+    /// synonym that is not one word or has nothing to stand for.
+    fn check_search(&self, out: &mut Diagnostics) {
+        for (name, coll) in &self.collections {
+            if let Some(w) = coll.search_weight
+                && !(w.is_finite() && w >= 0.0)
+            {
+                out.push(self.error_at(
+                    &format!("collections.{name}.search_weight"),
+                    format!(
+                        "collection `{name}`: `search_weight` must be a number from 0 up (1 is normal, 0.5 ranks its pages lower, 0 leaves them out of search), found {w}"
+                    ),
+                ));
+            }
+        }
+        for (key, expansions) in &self.search.synonyms {
+            let at = format!("search.synonyms.{key}");
+            // One word as search splits text: a run of letters and digits.
+            if key.is_empty() || !key.chars().all(char::is_alphanumeric) {
+                out.push(self.error_at(
+                    &at,
+                    format!(
+                        "search.synonyms: `{key}` must be one word of letters and digits, as a query word is (e.g. `{}`)",
+                        key.chars().filter(|c| c.is_alphanumeric()).collect::<String>()
+                    ),
+                ));
+            }
+            if expansions.is_empty()
+                || expansions
+                    .iter()
+                    .any(|e| !e.chars().any(char::is_alphanumeric))
+            {
+                out.push(self.error_at(
+                    &at,
+                    format!("search.synonyms: `{key}` needs one or more words to stand for, e.g. {key} = [\"...\"]"),
+                ));
             }
         }
     }
@@ -856,5 +922,31 @@ mod tests {
             "{}",
             d.0[0].message
         );
+    }
+
+    #[test]
+    fn search_settings_are_checked_with_their_lines() {
+        let text = format!(
+            "{MINIMAL}[collections.guides]\ntitle = \"G\"\nsearch_weight = -1.0\n\
+             [search.synonyms]\now = [\"omgevingswet\"]\n\"b en w\" = [\"college\"]\nx = []\n"
+        );
+        let Err(Error::Content(d)) = Config::parse(&text) else {
+            panic!("expected errors")
+        };
+        // each at the line of its key, naming the key; the exact texts are in the fixture
+        // tests/fixtures/errors/search-config
+        let got: Vec<(usize, bool)> =
+            d.0.iter()
+                .zip([
+                    "`guides`: `search_weight`",
+                    "`b en w` must be one word",
+                    "`x` needs",
+                ])
+                .map(|(d, part)| (d.line, d.message.contains(part)))
+                .collect();
+        assert_eq!(got, [(5, true), (8, true), (9, true)], "{d:?}");
+        let ok = format!("{MINIMAL}[search.synonyms]\ndso = [\"digitaal stelsel omgevingswet\"]\n");
+        let c = Config::parse(&ok).unwrap();
+        assert_eq!(c.search.synonyms["dso"], ["digitaal stelsel omgevingswet"]);
     }
 }

@@ -61,6 +61,9 @@ pub struct Page {
     pub updated: Option<String>,
     pub draft: bool,
     pub weight: Option<i64>,
+    /// What a match on this page weighs in search (front matter `search_weight`), over its
+    /// collection's.
+    pub search_weight: Option<f64>,
     pub aliases: Vec<String>,
     pub template: Option<String>,
     /// The collection's own fields, typed and checked.
@@ -91,6 +94,7 @@ impl Page {
             updated: None,
             draft: false,
             weight: None,
+            search_weight: None,
             aliases: Vec::new(),
             template: None,
             fields: BTreeMap::new(),
@@ -712,6 +716,16 @@ fn read_builtin(page: &mut Page, checker: &mut Checker, key: &str, v: &Yaml) -> 
             }
             None => Some(format!(
                 "`weight` must be an integer, found `{}`",
+                yaml_to_display(v)
+            )),
+        },
+        "search_weight" => match v.as_f64().filter(|w| w.is_finite() && *w >= 0.0) {
+            Some(w) => {
+                page.search_weight = Some(w);
+                None
+            }
+            None => Some(format!(
+                "`search_weight` must be a number from 0 up (1 is normal, 0.5 ranks the page lower, 0 leaves it out of search), found `{}`",
                 yaml_to_display(v)
             )),
         },

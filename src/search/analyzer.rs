@@ -3,7 +3,8 @@
 //!
 //! The chain is tantivy's: `SimpleTokenizer`, `RemoveLongFilter`, `LowerCaser`,
 //! `AsciiFoldingFilter` (before the stop words, so that `vóór` is dropped like `voor`),
-//! `StopWordFilter` (Dutch) and `Stemmer` (Dutch). Two corrections, measured on the content:
+//! `StopWordFilter` (Dutch, and a lone `s`: the plural ending of `thema's`, `3D's` that the split
+//! at the apostrophe leaves) and `Stemmer` (Dutch). Two corrections, measured on the content:
 //!
 //! - **ge- protection.** Snowball 3's Dutch stemmer strips a `ge-` prefix or infix
 //!   (`gemeente` → `meen`, `omgevingswet` → `omvingswet`), which conflates unrelated words. A word
@@ -24,7 +25,7 @@ use tantivy::tokenizer::{
 /// Tokens longer than this (in bytes) are dropped, as tantivy's default analyzer does.
 pub const MAX_TOKEN_BYTES: usize = 40;
 /// Compound parts are at least this many letters long.
-const MIN_PART: usize = 4;
+pub const MIN_PART: usize = 4;
 /// Words shorter than this are never split.
 const MIN_COMPOUND: usize = 8;
 
@@ -100,6 +101,11 @@ impl Analyzer {
 
     /// Stem one raw word with tantivy's chain; `None` for stop words and over-long words.
     fn stem_one(&mut self, raw: &str) -> Option<String> {
+        // A lone `s` is what is left of `thema's` or `3D's` after the split at the apostrophe: a
+        // plural ending, not a word; as a stop word it neither fills nor narrows a query.
+        if raw == "s" || raw == "S" {
+            return None;
+        }
         let mut stream = self.chain.token_stream(raw);
         let mut stem = None;
         while stream.advance() {
