@@ -129,7 +129,7 @@ pub fn export(model: &SearchModel, collections: &[String]) -> Export {
         model,
         tokens: &head_tokens(model),
         forms: &forms_of_terms(model),
-        coll_of: &coll_of,
+        cards: &card_texts(model, &coll_of),
         split: &split,
         small_groups: &small_groups,
     };
@@ -463,7 +463,7 @@ struct PartContext<'a> {
     model: &'a SearchModel,
     tokens: &'a FxHashMap<(u32, usize), Tokens<'a, u32>>,
     forms: &'a FxHashMap<u32, FxHashSet<u32>>,
-    coll_of: &'a [i64],
+    cards: &'a [CardText],
     split: &'a FxHashSet<String>,
     small_groups: &'a FxHashMap<String, String>,
 }
@@ -575,28 +575,59 @@ impl PartContext<'_> {
     /// …]]`, with the sections of `mask` that have an anchor or a heading (see [`card_path`]
     /// and [`card_section`]).
     fn card(&self, s: &mut String, page: u32, mask: u32) {
-        let p = &self.model.pages[page as usize];
-        let _ = write!(
-            s,
-            "[{page},{},{},{},{},[",
-            js(&p.title),
-            js(&card_path(&p.path, &p.title)),
-            self.coll_of[page as usize],
-            js(&p.summary)
-        );
+        let card = &self.cards[page as usize];
+        s.push_str(&card.head);
         let mut first = true;
-        for (k, sec) in p.sections.iter().enumerate().take(super::MAX_SECTIONS) {
-            if mask & (1 << k) == 0 || (sec.anchor.is_none() && sec.heading.is_empty()) {
+        for (k, section) in &card.sections {
+            if mask & (1 << k) == 0 {
                 continue;
             }
             if !first {
                 s.push(',');
             }
             first = false;
-            card_section(s, k, sec);
+            s.push_str(section);
         }
         s.push_str("]]");
     }
+}
+
+/// A page's card written once: a page's card goes into the head of every term it ranks high
+/// for, with the sections that term occurs in.
+struct CardText {
+    /// `[page,title,path,collection,summary,[`
+    head: String,
+    /// (section number, `[section,heading(,anchor)]`) of the sections with an anchor or heading.
+    sections: Vec<(usize, String)>,
+}
+
+fn card_texts(model: &SearchModel, coll_of: &[i64]) -> Vec<CardText> {
+    model
+        .pages
+        .par_iter()
+        .enumerate()
+        .map(|(page, p)| CardText {
+            head: format!(
+                "[{page},{},{},{},{},[",
+                js(&p.title),
+                js(&card_path(&p.path, &p.title)),
+                coll_of[page],
+                js(&p.summary)
+            ),
+            sections: p
+                .sections
+                .iter()
+                .enumerate()
+                .take(super::MAX_SECTIONS)
+                .filter(|(_, sec)| sec.anchor.is_some() || !sec.heading.is_empty())
+                .map(|(k, sec)| {
+                    let mut text = String::new();
+                    card_section(&mut text, k, sec);
+                    (k, text)
+                })
+                .collect(),
+        })
+        .collect()
 }
 
 #[cfg(test)]
