@@ -13,7 +13,7 @@ use std::time::Instant;
     version,
     about = "Build a searchable static site from a knowledge base of linked Markdown pages."
 )]
-pub struct Cli {
+pub(crate) struct Cli {
     /// The site folder (holding site.toml); default: the current folder or the nearest parent with a site.toml.
     #[arg(long, global = true, value_name = "DIR")]
     pub root: Option<PathBuf>,
@@ -22,7 +22,7 @@ pub struct Cli {
 }
 
 #[derive(Debug, Subcommand)]
-pub enum Command {
+pub(crate) enum Command {
     /// Start a new site: a site.toml, two collections and a few pages that build as they are.
     Init {
         /// The folder to create it in (new or empty; default: the current folder).
@@ -90,7 +90,7 @@ pub enum Command {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
+pub(crate) enum Format {
     Text,
     Json,
 }
@@ -435,7 +435,7 @@ fn run_new(root: &std::path::Path, collection: &str, slug: &str) -> Result<()> {
 /// empty with a comment that says what it takes (the allowed values of an enum), and
 /// `draft: true`. A required field left empty fails `check`, so the page cannot be published
 /// half-filled.
-pub fn new_page_text(slug: &str, cc: &config::CollectionConfig) -> String {
+pub(crate) fn new_page_text(slug: &str, cc: &config::CollectionConfig) -> String {
     let mut title = slug.replace('-', " ");
     if let Some(first) = title.get(0..1) {
         title = first.to_uppercase() + &title[1..];

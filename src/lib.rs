@@ -108,9 +108,17 @@ pub fn compile(opts: &BuildOptions) -> Result<Compiled> {
     Ok(compiled)
 }
 
-/// Run every stage, handing each built file to `sink` as soon as it exists.
-fn compile_into(opts: &BuildOptions, sink: &dyn output::Sink) -> Result<Compiled> {
-    let mut watch = Stopwatch::new();
+/// Stages 1–4: site.toml, the theme, the content, the graph and the Markdown, with the
+/// warnings so far; the first error stops here with every problem found.
+fn read_site(
+    opts: &BuildOptions,
+    watch: &mut Stopwatch,
+) -> Result<(
+    graph::Site,
+    Vec<markdown::Rendered>,
+    render::Theme,
+    Diagnostics,
+)> {
     let mut config = config::Config::load(&opts.root)?;
     if let Some(url) = &opts.base_url {
         config
@@ -133,7 +141,7 @@ fn compile_into(opts: &BuildOptions, sink: &dyn output::Sink) -> Result<Compiled
             return Err(Error::Content(diags.sorted()));
         }
     };
-    let (mut bodies, d) = markdown::render_all(&site, &theme.strings);
+    let (bodies, d) = markdown::render_all(&site, &theme.strings);
     diags.extend(d);
     if !opts.incremental {
         for node in &mut site.nodes {
@@ -144,6 +152,13 @@ fn compile_into(opts: &BuildOptions, sink: &dyn output::Sink) -> Result<Compiled
     if diags.has_errors() {
         return Err(Error::Content(diags.sorted()));
     }
+    Ok((site, bodies, theme, diags))
+}
+
+/// Run every stage, handing each built file to `sink` as soon as it exists.
+fn compile_into(opts: &BuildOptions, sink: &dyn output::Sink) -> Result<Compiled> {
+    let mut watch = Stopwatch::new();
+    let (site, mut bodies, theme, mut diags) = read_site(opts, &mut watch)?;
     // The index works on a copy of the texts; a one-off build frees the originals first.
     let input =
         search::index::prepare(&site, &bodies, theme.strings.get("search.collection_facet"));

@@ -199,6 +199,8 @@ fn kill_build_when(
 type Progress<'a> = &'a dyn Fn(&std::path::Path) -> bool;
 
 #[test]
+// The length limit is for src/; this test reads best as one story of three rounds.
+#[allow(clippy::too_many_lines)]
 fn a_killed_build_leaves_the_previous_site_whole() {
     use std::os::unix::process::ExitStatusExt;
     let site = fixture("basic");

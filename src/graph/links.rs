@@ -29,7 +29,7 @@ pub(super) struct Index {
 }
 
 impl Index {
-    pub fn new(nodes: &[Node], drafts: BTreeSet<String>, assets: &[Asset]) -> Self {
+    pub(super) fn new(nodes: &[Node], drafts: BTreeSet<String>, assets: &[Asset]) -> Self {
         let mut by_path = HashMap::new();
         let mut by_slug: HashMap<String, Vec<usize>> = HashMap::new();
         let mut by_file = HashMap::new();

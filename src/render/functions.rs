@@ -13,7 +13,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 use tera::{Kwargs, State, TeraResult, Value};
 
-pub fn register(
+pub(super) fn register(
     tera: &mut tera::Tera,
     config: &Config,
     assets: Arc<BTreeMap<String, String>>,
@@ -88,6 +88,6 @@ fn translate(strings: &Strings, kwargs: &Kwargs) -> TeraResult<String> {
 }
 
 /// The strings of one section (`search.`) as JSON, for a script.
-pub fn strings_json(strings: &Strings, prefix: &str) -> Value {
+pub(super) fn strings_json(strings: &Strings, prefix: &str) -> Value {
     Value::from(strings.section_json(prefix))
 }

@@ -163,7 +163,7 @@ fn template_error(e: &tera::Error, origins: &BTreeMap<String, String>) -> Diagno
 }
 
 /// An error with the chain of its causes, on one line.
-pub fn error_chain(e: &dyn std::error::Error) -> String {
+pub(super) fn error_chain(e: &dyn std::error::Error) -> String {
     let mut msg = e.to_string();
     let mut src = e.source();
     while let Some(s) = src {

@@ -22,7 +22,7 @@ use std::sync::mpsc::{Receiver, Sender};
 
 /// What a set of changed paths needs.
 #[derive(Debug, PartialEq)]
-pub enum Plan {
+pub(super) enum Plan {
     /// Changed page bodies: (absolute file, node).
     Bodies(Vec<(PathBuf, usize)>),
     Theme,
@@ -30,7 +30,7 @@ pub enum Plan {
 }
 
 /// Decide what the changed `paths` (absolute) need, given the last good build.
-pub fn plan(ws: &Compiled, root: &Path, paths: &BTreeSet<PathBuf>) -> Plan {
+pub(super) fn plan(ws: &Compiled, root: &Path, paths: &BTreeSet<PathBuf>) -> Plan {
     let content = root.join(content::CONTENT_DIR);
     let mut bodies = Vec::new();
     let mut theme = false;
@@ -62,7 +62,7 @@ pub fn plan(ws: &Compiled, root: &Path, paths: &BTreeSet<PathBuf>) -> Plan {
 
 /// Apply changed bodies to the last good build. Returns the output files to replace, or `None`
 /// when a change is more than a body edit or has a problem; `ws` must then be rebuilt in full.
-pub fn apply_bodies(
+pub(super) fn apply_bodies(
     ws: &mut Compiled,
     root: &Path,
     changed: &[(PathBuf, usize)],
@@ -91,7 +91,7 @@ pub fn apply_bodies(
 
 /// Render every page again with the theme as it is now on disk, keeping the content and the
 /// search files of `current`. `None` when the theme has a problem (a full build reports it).
-pub fn apply_theme(ws: &mut Compiled, root: &Path, current: &Output) -> Option<Output> {
+pub(super) fn apply_theme(ws: &mut Compiled, root: &Path, current: &Output) -> Option<Output> {
     ws.theme = crate::render::load_theme(root, &ws.site.config).ok()?;
     let out = std::sync::Mutex::new(Output::default());
     // Every link of the pages drawn anew is checked, as a full build checks it.
@@ -115,7 +115,7 @@ pub fn apply_theme(ws: &mut Compiled, root: &Path, current: &Output) -> Option<O
 }
 
 /// A search index built for the content of one generation of `serve`.
-pub struct SearchDone {
+pub(super) struct SearchDone {
     pub generation: u64,
     pub model: Box<SearchModel>,
     pub export: Export,
@@ -123,19 +123,19 @@ pub struct SearchDone {
 
 /// A thread that builds search indexes: it takes the newest job, skipping ones overtaken while
 /// it was busy, and hands each result to `done`.
-pub struct SearchJobs {
+pub(super) struct SearchJobs {
     jobs: Sender<Job>,
 }
 
 impl SearchJobs {
-    pub fn start<M: Send + 'static>(done: Sender<M>, wrap: fn(SearchDone) -> M) -> Self {
+    pub(super) fn start<M: Send + 'static>(done: Sender<M>, wrap: fn(SearchDone) -> M) -> Self {
         let (jobs, rx) = std::sync::mpsc::channel();
         std::thread::spawn(move || run_jobs(rx, done, wrap));
         SearchJobs { jobs }
     }
 
     /// Queue a rebuild of the search index of `ws` as generation `generation`.
-    pub fn submit(&self, ws: &Compiled, generation: u64) {
+    pub(super) fn submit(&self, ws: &Compiled, generation: u64) {
         let input = search::index::prepare(
             &ws.site,
             &ws.bodies,
@@ -174,7 +174,11 @@ fn run_jobs<M>(rx: Receiver<Job>, done: Sender<M>, wrap: fn(SearchDone) -> M) {
 
 /// Put a new search export into the served site: the old search files go, the new ones and the
 /// search page (which says where the parts begin) come in.
-pub fn apply_search(ws: &mut Compiled, done: SearchDone, out: &mut Output) -> Option<SearchModel> {
+pub(super) fn apply_search(
+    ws: &mut Compiled,
+    done: SearchDone,
+    out: &mut Output,
+) -> Option<SearchModel> {
     let page =
         crate::render::render_search_page(&ws.site, &ws.bodies, &ws.theme, &done.export.client)
             .ok()?;
