@@ -45,6 +45,10 @@ pub enum Command {
         /// Replace an output folder that holds files kennisbank did not write.
         #[arg(long)]
         force: bool,
+        /// A site that works from a folder or a USB stick (file://), search included: every
+        /// link relative to its page (also `offline = true` in site.toml).
+        #[arg(long)]
+        offline: bool,
         /// Print the time each stage took.
         #[arg(long, short)]
         verbose: bool,
@@ -116,6 +120,7 @@ pub fn main() -> i32 {
             base_url,
             drafts,
             force,
+            offline,
             verbose,
         } => {
             let opts = BuildOptions {
@@ -124,6 +129,7 @@ pub fn main() -> i32 {
                 base_url,
                 drafts,
                 force,
+                offline,
                 incremental: false,
             };
             run_build(&opts, verbose)

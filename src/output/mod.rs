@@ -4,6 +4,7 @@
 //! site whole. The output folder guard refuses folders the generator must never replace.
 
 pub mod links;
+pub mod offline;
 
 use crate::error::{Error, Result, display_path};
 use rayon::prelude::*;
