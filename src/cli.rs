@@ -49,6 +49,10 @@ pub enum Command {
         /// link relative to its page (also `offline = true` in site.toml).
         #[arg(long)]
         offline: bool,
+        /// Write no precompressed `.gz` copies of the text files (for a server that compresses
+        /// itself, or none).
+        #[arg(long)]
+        no_gzip: bool,
         /// Print the time each stage took.
         #[arg(long, short)]
         verbose: bool,
@@ -121,6 +125,7 @@ pub fn main() -> i32 {
             drafts,
             force,
             offline,
+            no_gzip,
             verbose,
         } => {
             let opts = BuildOptions {
@@ -130,6 +135,7 @@ pub fn main() -> i32 {
                 drafts,
                 force,
                 offline,
+                no_gzip,
                 incremental: false,
             };
             run_build(&opts, verbose)

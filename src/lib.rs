@@ -41,6 +41,8 @@ pub struct BuildOptions {
     pub force: bool,
     /// A site that works from a folder (also `offline = true` in site.toml, for `build`).
     pub offline: bool,
+    /// Write no precompressed `.gz` copies (offline builds write none either).
+    pub no_gzip: bool,
     /// Keep what an incremental rebuild needs (`serve`): the Markdown sources and the plain
     /// text of every page. A one-off build frees them as soon as they are used, which lowers
     /// its peak memory.
@@ -151,7 +153,7 @@ fn compile_into(opts: &BuildOptions, sink: &dyn output::Sink) -> Result<Compiled
     watch.lap("search");
     watch.laps.extend(search_laps);
     let collections: Vec<String> = site.config.collections.keys().cloned().collect();
-    let offline = (opts.offline || (site.config.offline && !opts.incremental)).then(|| {
+    let offline = opts.offline.then(|| {
         output::offline::Offline::new(sink, &site.config.base_path(), &site.config.base_url)
     });
     let exported = match offline {
@@ -267,7 +269,14 @@ pub fn build(opts: &BuildOptions) -> Result<(Compiled, output::WriteStats)> {
             error::display_path(lock)
         )
     };
-    let writer = output::Writer::begin(&out, opts.force, &waiting)?;
+    // A folder opened from a disk needs no compressed copies.
+    let offline = opts.offline || config.offline;
+    let writer =
+        output::Writer::begin(&out, opts.force, &waiting)?.with_gzip(!offline && !opts.no_gzip);
+    let opts = &BuildOptions {
+        offline,
+        ..opts.clone()
+    };
     let mut compiled = match compile_into(opts, &writer) {
         Ok(c) => c,
         Err(e) => {

@@ -232,3 +232,60 @@ fn a_module_script_that_imports_fails_an_offline_build_and_leaves_the_folder_who
     );
     assert_eq!(read_tree(&out), before);
 }
+
+#[test]
+fn a_web_build_writes_gzip_copies_of_text_files_and_an_offline_build_none() {
+    let site = fixture("basic");
+    let out = site.path().join("public");
+    build_offline(site.path(), &out, &[]);
+    let tree = read_tree(&out);
+    let page = "lessen/eerste-les/index.html";
+    let gz = &tree[&format!("{page}.gz")];
+    let mut unpacked = Vec::new();
+    std::io::Read::read_to_end(
+        &mut flate2::read::GzDecoder::new(gz.as_slice()),
+        &mut unpacked,
+    )
+    .unwrap();
+    assert_eq!(unpacked, tree[page]);
+    // every text file of 1 KB or more has one, small files and images none
+    for (path, bytes) in &tree {
+        let text = [".html", ".css", ".js", ".xml", ".json"]
+            .iter()
+            .any(|e| path.ends_with(e));
+        if text && bytes.len() >= 4096 {
+            assert!(tree.contains_key(&format!("{path}.gz")), "no {path}.gz");
+        }
+        if bytes.len() < 1024 || path.ends_with(".png") {
+            assert!(!tree.contains_key(&format!("{path}.gz")), "{path}.gz");
+        }
+    }
+    // a build with no change links the copies instead of compressing again
+    let inode =
+        |p: &str| std::os::unix::fs::MetadataExt::ino(&std::fs::metadata(out.join(p)).unwrap());
+    let before = inode(&format!("{page}.gz"));
+    build_offline(site.path(), &out, &[]);
+    assert_eq!(
+        inode(&format!("{page}.gz")),
+        before,
+        "linked, not written again"
+    );
+
+    let flat = site.path().join("flat");
+    build_offline(site.path(), &flat, &["--offline"]);
+    assert!(!read_tree(&flat).keys().any(|p| p.ends_with(".gz")));
+    build_offline(site.path(), &flat, &["--no-gzip"]);
+    assert!(!read_tree(&flat).keys().any(|p| p.ends_with(".gz")));
+}
+
+#[test]
+fn the_readme_quotes_the_tested_web_server_configurations_as_they_are() {
+    let readme = read(repo().join("README.md"));
+    for file in ["docs/hosting/nginx.conf", "docs/hosting/htaccess"] {
+        let config = read(repo().join(file));
+        assert!(
+            readme.contains(&config),
+            "README.md does not quote {file} as it is; copy the file into its code block"
+        );
+    }
+}

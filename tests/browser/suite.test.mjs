@@ -13,6 +13,8 @@ import "./handout.mjs";
 import "./xss.mjs";
 import "./generic.mjs";
 import "./parity-corpus.mjs";
+import "./offline.mjs";
+import "./nginx.mjs";
 
 // The server for /_search builds its site while the first modules run; a failure shows where it
 // is used.
