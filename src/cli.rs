@@ -1,8 +1,8 @@
 //! The command line: argument parsing, printing diagnostics and summaries, exit codes.
 
-use crate::error::{Diagnostics, Error, Result};
-use crate::{BuildOptions, config, content};
 use clap::{Parser, Subcommand, ValueEnum};
+use kennisbank::error::{Diagnostics, Error, Result};
+use kennisbank::{BuildOptions, config, content};
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::time::Instant;
@@ -104,7 +104,7 @@ pub enum Format {
 }
 
 /// Run the command line; returns the process exit code.
-pub fn main() -> i32 {
+pub(crate) fn main() -> i32 {
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {
@@ -116,7 +116,7 @@ pub fn main() -> i32 {
         let dir = dir.clone().unwrap_or_else(|| PathBuf::from("."));
         return exit_code(run_init(&dir, language));
     }
-    let root = crate::find_root(cli.root.as_deref().unwrap_or(std::path::Path::new(".")));
+    let root = kennisbank::find_root(cli.root.as_deref().unwrap_or(std::path::Path::new(".")));
     let result = match cli.command {
         Command::Init { .. } => Ok(()),
         Command::Build {
@@ -140,7 +140,7 @@ pub fn main() -> i32 {
             };
             run_build(&opts, verbose)
         }
-        Command::Serve { port, bind, drafts } => crate::serve::run(&root, &bind, port, drafts),
+        Command::Serve { port, bind, drafts } => kennisbank::serve::run(&root, &bind, port, drafts),
         Command::Check { format, drafts } => run_check(
             &BuildOptions {
                 root,
@@ -164,18 +164,18 @@ fn exit_code(result: Result<()>) -> i32 {
     match result {
         Ok(()) => 0,
         Err(e) => {
-            report_error(&e);
+            Error::report(&e);
             e.exit_code()
         }
     }
 }
 
 fn run_init(dir: &std::path::Path, language: &str) -> Result<()> {
-    let files = crate::init::init(dir, language)?;
-    let shown = crate::error::display_path(dir);
+    let files = kennisbank::init::init(dir, language)?;
+    let shown = kennisbank::error::display_path(dir);
     println!("created a new site in {shown} ({} files):", files.len());
     for f in &files {
-        println!("  {}", crate::error::display_path(f));
+        println!("  {}", kennisbank::error::display_path(f));
     }
     let cd = if shown == "." {
         String::new()
@@ -187,20 +187,6 @@ fn run_init(dir: &std::path::Path, language: &str) -> Result<()> {
 }
 
 /// Print an error with every diagnostic it carries.
-pub fn report_error(e: &Error) {
-    match e {
-        Error::Content(d) => {
-            print_diagnostics(d);
-            let n = d.errors().count();
-            eprintln!(
-                "error: {n} problem{} found; nothing was written",
-                if n == 1 { "" } else { "s" }
-            );
-        }
-        other => eprintln!("error: {other}"),
-    }
-}
-
 fn print_diagnostics(d: &Diagnostics) {
     for diag in &d.0 {
         eprintln!("{diag}");
@@ -211,9 +197,12 @@ fn run_build(opts: &BuildOptions, verbose: bool) -> Result<()> {
     let start = Instant::now();
     let progress = std::io::stderr().is_terminal();
     if progress {
-        eprint!("building {} …\r", crate::error::display_path(&opts.root));
+        eprint!(
+            "building {} …\r",
+            kennisbank::error::display_path(&opts.root)
+        );
     }
-    let (compiled, stats) = crate::build(opts)?;
+    let (compiled, stats) = kennisbank::build(opts)?;
     if progress {
         eprint!("\x1b[2K");
     }
@@ -230,12 +219,12 @@ fn run_build(opts: &BuildOptions, verbose: bool) -> Result<()> {
         );
     }
     print_drafts(&compiled);
-    eprintln!("{}", summary(&compiled, start));
+    eprintln!("{}", compiled.summary(start));
     Ok(())
 }
 
 /// Which drafts a build left out: an editor should not wonder where a page went.
-fn print_drafts(c: &crate::Compiled) {
+fn print_drafts(c: &kennisbank::Compiled) {
     let drafts = &c.site.drafts;
     if drafts.is_empty() {
         return;
@@ -246,31 +235,40 @@ fn print_drafts(c: &crate::Compiled) {
         if drafts.len() == 1 { "" } else { "s" },
         drafts.join(", ")
     );
+    for lack in &c.site.unfinished {
+        eprintln!(
+            "  to do before publishing: {}:{}:{}: {}",
+            lack.file, lack.line, lack.column, lack.message
+        );
+    }
 }
 
-/// `57 pages, 6 collections, 0 warnings in 84 ms`
-pub fn summary(c: &crate::Compiled, start: Instant) -> String {
-    let plural =
-        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
-    format!(
-        "{}, {}, {} in {} ms",
-        plural(c.page_count(), "page", "pages"),
-        plural(c.site.collections.len(), "collection", "collections"),
-        plural(c.warnings.warnings().count(), "warning", "warnings"),
-        start.elapsed().as_millis()
-    )
+/// `check` is the editor's gate: a draft that still lacks a required value or relation fails it,
+/// though `build` and `serve` leave the draft out and build the rest.
+fn drafts_finished(compiled: kennisbank::Compiled) -> Result<kennisbank::Compiled> {
+    if compiled.site.unfinished.is_empty() {
+        return Ok(compiled);
+    }
+    let mut diags = kennisbank::error::Diagnostics::default();
+    for d in &compiled.site.unfinished {
+        let mut d = d.clone();
+        d.message
+            .push_str(" (a draft: `build` leaves it out, `check` wants it complete)");
+        diags.push(d);
+    }
+    Err(Error::Content(diags))
 }
 
 fn run_check(opts: &BuildOptions, format: Format) -> Result<()> {
     let start = Instant::now();
-    let result = crate::compile(opts);
+    let result = kennisbank::compile(opts).and_then(drafts_finished);
     if format == Format::Json {
         let (ok, diags) = match &result {
             Ok(c) => (true, c.warnings.0.clone()),
             Err(Error::Content(d)) => (false, d.0.clone()),
             Err(other) => (
                 false,
-                vec![crate::error::Diagnostic::error(
+                vec![kennisbank::error::Diagnostic::error(
                     config::CONFIG_FILE,
                     0,
                     0,
@@ -300,7 +298,7 @@ fn run_check(opts: &BuildOptions, format: Format) -> Result<()> {
     let compiled = result?;
     print_diagnostics(&compiled.warnings);
     print_drafts(&compiled);
-    eprintln!("ok: {}", summary(&compiled, start));
+    eprintln!("ok: {}", compiled.summary(start));
     Ok(())
 }
 
@@ -315,16 +313,16 @@ fn run_search(
         root,
         ..Default::default()
     };
-    let compiled = crate::compile(&opts)?;
+    let compiled = kennisbank::compile(&opts)?;
     let model = &compiled.search;
     let written = filters;
-    let filters = crate::search::parse_filters(model, filters).map_err(Error::Usage)?;
+    let filters = kennisbank::search::parse_filters(model, filters).map_err(Error::Usage)?;
     for (f, id) in written.iter().zip(&filters) {
-        if *id == crate::search::NO_PAGE {
+        if *id == kennisbank::search::NO_PAGE {
             eprintln!("note: no page has {f}");
         }
     }
-    let answer = crate::search::answer(model, &compiled.site.config, query, &filters, limit);
+    let answer = kennisbank::search::answer(model, &compiled.site.config, query, &filters, limit);
     if json {
         println!(
             "{}",
@@ -394,10 +392,13 @@ fn run_new(root: &std::path::Path, collection: &str, slug: &str) -> Result<()> {
     let Some(cc) = config.collections.get(collection) else {
         return Err(Error::Usage(format!(
             "unknown collection `{collection}`{}",
-            crate::error::suggestion(collection, config.collections.keys().map(String::as_str))
+            kennisbank::error::suggestion(
+                collection,
+                config.collections.keys().map(String::as_str)
+            )
         )));
     };
-    if !crate::text::is_valid_slug(slug) {
+    if !kennisbank::text::is_valid_slug(slug) {
         return Err(Error::Usage(format!(
             "`{slug}` is not a valid slug: use a-z, 0-9 and `-`"
         )));
@@ -407,7 +408,7 @@ fn run_new(root: &std::path::Path, collection: &str, slug: &str) -> Result<()> {
     if path.exists() {
         return Err(Error::Usage(format!(
             "{} already exists; not overwriting it",
-            crate::error::display_path(&path)
+            kennisbank::error::display_path(&path)
         )));
     }
     let text = new_page_text(slug, cc);
@@ -423,7 +424,7 @@ fn run_new(root: &std::path::Path, collection: &str, slug: &str) -> Result<()> {
         .map_err(|e| Error::io(&path, e))?;
     println!(
         "created {}",
-        crate::error::display_path(path.strip_prefix(root).unwrap_or(&path))
+        kennisbank::error::display_path(path.strip_prefix(root).unwrap_or(&path))
     );
     Ok(())
 }

@@ -4,7 +4,7 @@
 //! (a relation to a collection that does not exist, a `sort_by` on an unknown field) are
 //! checked here too, so later stages can trust the configuration.
 
-use crate::error::{Diagnostic, Diagnostics, Error, Result, line_col, suggestion};
+use crate::error::{Diagnostic, Diagnostics, Error, LineIndex, Result, line_col, suggestion};
 use indexmap::IndexMap;
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -680,7 +680,7 @@ impl Positions {
     fn of(text: &str) -> Positions {
         let mut out = BTreeMap::new();
         if let Ok(doc) = toml::de::DeTable::parse(text) {
-            collect_positions(doc.get_ref(), "", text, &mut out);
+            collect_positions(doc.get_ref(), "", &LineIndex::new(text), &mut out);
         }
         Positions(out)
     }
@@ -704,21 +704,21 @@ impl Positions {
 fn collect_positions(
     table: &toml::de::DeTable,
     prefix: &str,
-    text: &str,
+    lines: &LineIndex,
     out: &mut BTreeMap<String, (usize, usize)>,
 ) {
     use toml::de::DeValue;
     for (key, value) in table.iter() {
         let path = format!("{prefix}{}", key.get_ref());
-        out.insert(path.clone(), line_col(text, value.span().start));
+        out.insert(path.clone(), lines.at(value.span().start));
         match value.get_ref() {
-            DeValue::Table(t) => collect_positions(t, &format!("{path}."), text, out),
+            DeValue::Table(t) => collect_positions(t, &format!("{path}."), lines, out),
             DeValue::Array(items) => {
                 for (i, item) in items.iter().enumerate() {
                     let item_path = format!("{path}.{i}");
-                    out.insert(item_path.clone(), line_col(text, item.span().start));
+                    out.insert(item_path.clone(), lines.at(item.span().start));
                     if let DeValue::Table(t) = item.get_ref() {
-                        collect_positions(t, &format!("{item_path}."), text, out);
+                        collect_positions(t, &format!("{item_path}."), lines, out);
                     }
                 }
             }

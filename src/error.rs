@@ -134,6 +134,24 @@ pub enum Error {
 }
 
 impl Error {
+    /// Print the error to stderr as the command line shows it: every diagnostic on its own line,
+    /// then how many problems there were.
+    pub fn report(&self) {
+        match self {
+            Error::Content(d) => {
+                for diag in &d.0 {
+                    eprintln!("{diag}");
+                }
+                let n = d.errors().count();
+                eprintln!(
+                    "error: {n} problem{} found; nothing was written",
+                    if n == 1 { "" } else { "s" }
+                );
+            }
+            other => eprintln!("error: {other}"),
+        }
+    }
+
     pub fn io(path: impl AsRef<Path>, source: std::io::Error) -> Self {
         Error::Io {
             path: display_path(path.as_ref()),
@@ -169,6 +187,29 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let line_start = before.rfind('\n').map_or(0, |i| i + 1);
     let column = before[line_start..].chars().count() + 1;
     (line, column)
+}
+
+/// Line and column of many byte offsets in one text, without scanning it from the start for each.
+pub struct LineIndex<'t> {
+    text: &'t str,
+    starts: Vec<usize>,
+}
+
+impl<'t> LineIndex<'t> {
+    pub fn new(text: &'t str) -> Self {
+        let starts = std::iter::once(0)
+            .chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1))
+            .collect();
+        LineIndex { text, starts }
+    }
+
+    /// 1-based (line, column in characters) of `offset`, as [`line_col`] gives it.
+    pub fn at(&self, offset: usize) -> (usize, usize) {
+        let offset = floor_char_boundary(self.text, offset.min(self.text.len()));
+        let line = self.starts.partition_point(|&s| s <= offset);
+        let start = self.starts[line - 1];
+        (line, self.text[start..offset].chars().count() + 1)
+    }
 }
 
 fn floor_char_boundary(text: &str, mut i: usize) -> usize {
@@ -215,6 +256,15 @@ pub fn suggestion<'a>(wanted: &str, candidates: impl IntoIterator<Item = &'a str
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_line_index_places_every_offset_as_line_col_does() {
+        let text = "titel = \"Fryslân\"\n\n[a]\nb = 1\r\nc = \"ĳ\"";
+        let index = LineIndex::new(text);
+        for offset in 0..=text.len() + 2 {
+            assert_eq!(index.at(offset), line_col(text, offset), "offset {offset}");
+        }
+    }
 
     #[test]
     fn suggests_the_name_an_editor_meant() {

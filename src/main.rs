@@ -1,3 +1,7 @@
+//! The `kennisbank` command: the command line over the library.
+
+mod cli;
+
 fn main() {
-    std::process::exit(kennisbank::cli::main());
+    std::process::exit(cli::main());
 }

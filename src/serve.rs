@@ -171,7 +171,7 @@ fn rebuild(opts: &BuildOptions, state: &State) -> Option<Compiled> {
             for w in &compiled.warnings.0 {
                 eprintln!("{w}");
             }
-            let summary = crate::cli::summary(&compiled, start);
+            let summary = compiled.summary(start);
             *state.headline.write().unwrap_or_else(|e| e.into_inner()) =
                 compiled.theme.strings.get("serve.failed").to_string();
             let model = std::mem::take(&mut compiled.search);
@@ -181,7 +181,7 @@ fn rebuild(opts: &BuildOptions, state: &State) -> Option<Compiled> {
             Some(compiled)
         }
         Err(e) => {
-            crate::cli::report_error(&e);
+            e.report();
             let text = match &e {
                 Error::Content(d) => {
                     d.0.iter()

@@ -4,7 +4,7 @@ mod common;
 use common::*;
 
 #[test]
-fn a_new_page_fails_check_until_its_placeholders_are_filled() {
+fn a_new_page_fails_check_until_its_placeholders_are_filled_and_build_leaves_it_out() {
     let site = fixture("basic");
     let o = kennisbank(site.path(), &["new", "lessen", "vierde-les"]);
     assert!(o.status.success(), "{}", stderr(&o));
@@ -39,12 +39,37 @@ fn a_new_page_fails_check_until_its_placeholders_are_filled() {
             "pages of `kwadranten`: each as {to: slug, why: \"…\"}".into()
         )
     );
+    // check fails until the placeholders are filled, draft or not; build leaves the draft out and
+    // says what it still lacks.
+    let lack =
+        "content/lessen/vierde-les.md:6:1: required field `nummer` is empty: give it an integer";
     let o = kennisbank(site.path(), &["check"]);
     assert_eq!(o.status.code(), Some(1));
     assert_eq!(
         stderr(&o).lines().next().unwrap_or_default(),
-        "content/lessen/vierde-les.md:6:1: required field `nummer` is empty: give it an integer"
+        format!("{lack} (a draft: `build` leaves it out, `check` wants it complete)")
     );
+    let o = kennisbank(site.path(), &["check", "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(json["ok"], false);
+    assert_eq!(json["errors"][0]["line"], 6);
+    assert_eq!(json["errors"].as_array().map(Vec::len), Some(1));
+    let o = kennisbank(site.path(), &["build"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains(&format!("  to do before publishing: {lack}")),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!site.path().join("public/lessen/vierde-les").exists());
+    // Built with --drafts, or published with the placeholder still empty, it is an error.
+    let o = kennisbank(site.path(), &["build", "--drafts"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(stderr(&o).lines().next().unwrap_or_default(), lack);
+    std::fs::write(&file, text.replace("draft: true", "draft: false")).unwrap();
+    let o = kennisbank(site.path(), &["check"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(stderr(&o).lines().next().unwrap_or_default(), lack);
     // Filled in and no longer a draft, it passes, and the empty optional field shows nothing.
     let filled = text
         .replacen("nummer:", "nummer: 4", 1)

@@ -604,3 +604,53 @@ fn site_toml_templates_and_static_are_watched() {
             .collect::<BTreeSet<_>>()
     );
 }
+
+#[test]
+fn a_link_that_leads_nowhere_is_reported_after_a_body_or_a_template_edit() {
+    let site = fixture("basic");
+    let template = site.path().join("templates/base.html");
+    std::fs::create_dir_all(template.parent().unwrap()).unwrap();
+    std::fs::copy(repo().join("themes/default/templates/base.html"), &template).unwrap();
+    let server = start(site.path());
+    let mut events = server.events();
+    // A text edit that adds a plain site path to a page that does not exist.
+    let page = site.path().join("content/lessen/tweede-les.md");
+    let text = read(&page);
+    let broken = text.replace(
+        "Tekst met een voetnoot.",
+        "Zie [elders](/themas/bestaat-niet/).",
+    );
+    save(&page, &broken);
+    events.wait_for("problems");
+    let (_, status) = server.get("/_kennisbank/status");
+    let status: serde_json::Value = serde_json::from_str(&status).unwrap();
+    assert_eq!(
+        status["problems"],
+        "content/lessen/tweede-les.md:12:5: link `/themas/bestaat-niet/` leads to no file the build writes"
+    );
+    assert!(
+        server
+            .get("/lessen/tweede-les/")
+            .1
+            .contains("Tekst met een voetnoot.")
+    );
+    // Back as it was (padded, since a save never shortens the file).
+    save(
+        &page,
+        &format!("{text}{}", " ".repeat(broken.len() - text.len())),
+    );
+    events.wait_for("reload");
+    // A template edit that adds a link to a page that does not exist.
+    let base = read(&template);
+    save(
+        &template,
+        &base.replacen("</body>", "<a href=\"/nergens/\">x</a></body>", 1),
+    );
+    events.wait_for("problems");
+    let (_, status) = server.get("/_kennisbank/status");
+    assert!(status.contains("/nergens/"), "{status}");
+    assert!(
+        !server.get("/").1.contains("/nergens/"),
+        "the last good site is kept"
+    );
+}

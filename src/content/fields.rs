@@ -14,6 +14,9 @@ pub struct Checker<'a> {
     pub file: &'a str,
     pub positions: &'a Positions,
     pub diags: &'a mut Diagnostics,
+    /// What the page still lacks (an empty required value, too few items or links): errors for a
+    /// page that is built, a to-do for a draft that is left out.
+    pub unfinished: Vec<Diagnostic>,
 }
 
 impl Checker<'_> {
@@ -21,6 +24,13 @@ impl Checker<'_> {
     pub fn error_at(&mut self, path: &str, msg: String) {
         let (line, column) = self.positions.at(path);
         self.diags
+            .push(Diagnostic::error(self.file, line, column, msg));
+    }
+
+    /// Something the page still lacks, at the value at `path`.
+    fn lack(&mut self, path: &str, msg: String) {
+        let (line, column) = self.positions.at(path);
+        self.unfinished
             .push(Diagnostic::error(self.file, line, column, msg));
     }
 
@@ -39,7 +49,7 @@ impl Checker<'_> {
                     FieldKind::Enum => format!("one of: {}", spec.values.join(", ")),
                     kind => kind.describe().to_string(),
                 };
-                self.error_at(
+                self.lack(
                     key,
                     format!("required field `{key}` is empty: give it {what}"),
                 );
@@ -199,17 +209,20 @@ impl Checker<'_> {
                 what
             }
         };
-        let msg = match (min, max) {
-            (Some(min), _) if count < min => {
-                format!("`{key}` needs at least {min} {}, it has {count}", unit(min))
-            }
-            (_, Some(max)) if count > max => format!(
-                "`{key}` may have at most {max} {}, it has {count}",
-                unit(max)
+        match (min, max) {
+            (Some(min), _) if count < min => self.lack(
+                key,
+                format!("`{key}` needs at least {min} {}, it has {count}", unit(min)),
+            ),
+            (_, Some(max)) if count > max => self.error_at(
+                key,
+                format!(
+                    "`{key}` may have at most {max} {}, it has {count}",
+                    unit(max)
+                ),
             ),
             _ => return true,
-        };
-        self.error_at(key, msg);
+        }
         false
     }
 
@@ -299,7 +312,7 @@ impl Checker<'_> {
     pub fn required(&mut self, cc: &CollectionConfig, present: &dyn Fn(&str) -> bool) {
         for (name, spec) in &cc.fields {
             if spec.required && !present(name) {
-                self.diags.push(Diagnostic::error(
+                self.unfinished.push(Diagnostic::error(
                     self.file,
                     1,
                     1,
@@ -309,7 +322,7 @@ impl Checker<'_> {
         }
         for (name, spec) in &cc.relations {
             if let Some(min) = spec.min.filter(|&m| m > 0 && !present(name)) {
-                self.diags.push(Diagnostic::error(
+                self.unfinished.push(Diagnostic::error(
                     self.file,
                     1,
                     1,

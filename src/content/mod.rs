@@ -71,6 +71,9 @@ pub struct Page {
     pub body_line: usize,
     /// Where the front matter's keys and values sit in the file.
     pub positions: Positions,
+    /// What a draft still lacks (empty required values, relations under their `min`): errors
+    /// when the draft is built (`--drafts`), a to-do in the drafts list when it is left out.
+    pub unfinished: Vec<Diagnostic>,
 }
 
 impl Page {
@@ -95,6 +98,7 @@ impl Page {
             body: String::new(),
             body_line: 1,
             positions: Positions::default(),
+            unfinished: Vec::new(),
         }
     }
 
@@ -532,6 +536,7 @@ fn parse_page(
         file,
         positions: &positions,
         diags,
+        unfinished: Vec::new(),
     };
     let mut explicit_slug = None;
     for (k, v) in &map {
@@ -556,6 +561,12 @@ fn parse_page(
     if let Some(cc) = cc.filter(|_| kind == PageKind::Member) {
         let present = |k: &str| map.contains_key(k);
         checker.required(cc, &present);
+    }
+    let unfinished = std::mem::take(&mut checker.unfinished);
+    if page.draft {
+        page.unfinished = unfinished;
+    } else {
+        unfinished.into_iter().for_each(|d| diags.push(d));
     }
     let slug = explicit_slug.unwrap_or_else(|| slugify(&stem));
     if slug.is_empty() && matches!(kind, PageKind::Member | PageKind::Standalone) {

@@ -192,8 +192,11 @@ pub(super) fn resolve_links(
     let page = &nodes[i].page;
     let mut out = HashMap::new();
     for (dest, offset, kind) in &scan.links {
-        let (line, col) = line_col(&page.body, *offset);
-        let at = |msg: String| Diagnostic::error(&page.file, page.body_line + line - 1, col, msg);
+        // The place is only worked out for a link that has a problem.
+        let at = |msg: String| {
+            let (line, col) = line_col(&page.body, *offset);
+            Diagnostic::error(&page.file, page.body_line + line - 1, col, msg)
+        };
         let (target, fragment) = match dest.split_once('#') {
             Some((t, f)) => (t, Some(f).filter(|f| !f.is_empty())),
             None => (dest.as_str(), None),

@@ -55,6 +55,8 @@ pub struct Site {
     pub assets: Vec<Asset>,
     /// The files of the drafts left out of the build.
     pub drafts: Vec<String>,
+    /// What those drafts still lack before they can be published.
+    pub unfinished: Vec<Diagnostic>,
 }
 
 impl Site {
@@ -78,6 +80,13 @@ pub fn build(config: Config, content: Content, include_drafts: bool) -> (Site, D
         .partition(|p| include_drafts || !p.draft);
     let draft_paths: BTreeSet<String> = drafts.iter().map(|p| p.path.clone()).collect();
     let draft_files: Vec<String> = drafts.iter().map(|p| p.file.clone()).collect();
+    let unfinished = drafts.into_iter().flat_map(|p| p.unfinished).collect();
+    let mut pages = pages;
+    for page in &mut pages {
+        std::mem::take(&mut page.unfinished)
+            .into_iter()
+            .for_each(|d| diags.push(d));
+    }
 
     let scans: Vec<Scan> = pages.par_iter().map(scan_body).collect();
     let mut nodes: Vec<Node> = pages
@@ -110,6 +119,7 @@ pub fn build(config: Config, content: Content, include_drafts: bool) -> (Site, D
         collections,
         assets: content.assets,
         drafts: draft_files,
+        unfinished,
     };
     (site, diags)
 }

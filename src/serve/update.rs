@@ -13,7 +13,8 @@
 
 use crate::Compiled;
 use crate::content;
-use crate::output::{Output, OutputFile};
+use crate::output::links::LinkCheck;
+use crate::output::{Output, OutputFile, Sink};
 use crate::search::{self, SearchModel, export::Export};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -73,7 +74,10 @@ pub fn apply_bodies(
             return None;
         }
         let (body, diags) = crate::markdown::render_one(&ws.site, *i, &ws.theme.strings);
-        if diags.has_errors() {
+        // Links the graph cannot check (plain site paths, files) are checked in the rendered
+        // site; a new one needs the full build to check it.
+        let known = |url: &String| ws.bodies[*i].unchecked.iter().any(|(u, ..)| u == url);
+        if diags.has_errors() || !body.unchecked.iter().all(|(u, ..)| known(u)) {
             return None;
         }
         ws.bodies[*i] = body;
@@ -89,20 +93,25 @@ pub fn apply_bodies(
 /// search files of `current`. `None` when the theme has a problem (a full build reports it).
 pub fn apply_theme(ws: &mut Compiled, root: &Path, current: &Output) -> Option<Output> {
     ws.theme = crate::render::load_theme(root, &ws.site.config).ok()?;
-    let mut out = Output::default();
+    let out = std::sync::Mutex::new(Output::default());
+    // Every link of the pages drawn anew is checked, as a full build checks it.
+    let checker = LinkCheck::new(&out, &ws.site.config.base_path());
     for (path, data) in current.files.range("search/".to_string()..) {
         if !path.starts_with("search/") {
             break;
         }
         if search::export::is_export_file(path) {
-            out.files.insert(path.clone(), data.clone());
+            checker.add(OutputFile {
+                path: path.clone(),
+                data: data.clone(),
+            });
         }
     }
-    let out = std::sync::Mutex::new(out);
     let diags =
-        crate::render::render_site(&ws.site, &ws.bodies, &ws.theme, &ws.search_client, &out);
+        crate::render::render_site(&ws.site, &ws.bodies, &ws.theme, &ws.search_client, &checker);
+    let broken = crate::check_links(checker, &ws.site, &ws.bodies, &ws.theme);
     let out = out.into_inner().unwrap_or_else(|e| e.into_inner());
-    (!diags.has_errors() && out.collisions.is_empty()).then_some(out)
+    (!diags.has_errors() && !broken.has_errors() && out.collisions.is_empty()).then_some(out)
 }
 
 /// A search index built for the content of one generation of `serve`.
