@@ -42,9 +42,9 @@ mod tests {
 
     #[test]
     fn text_files_above_the_minimum_get_a_copy_that_unpacks_to_them() {
-        assert!(wanted("lessen/x/index.html", 5000));
+        assert!(wanted("guides/x/index.html", 5000));
         assert!(wanted("search/p/3.bin", 5000));
-        assert!(!wanted("lessen/x/index.html", 100));
+        assert!(!wanted("guides/x/index.html", 100));
         assert!(!wanted("kaart.png", 50_000));
         assert!(!wanted("LICENSE", 50_000));
         let html = "<p>Een gemeente die decentraliseert, leert.</p>\n".repeat(100);

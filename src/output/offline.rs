@@ -2,8 +2,8 @@
 //! `file:///…/index.html`, at any depth, moved or renamed.
 //!
 //! [`Offline`] is a [`Sink`] in front of the real one. Every HTML file that passes is rewritten
-//! so that each URL into the site is relative to the page and names a file: `/kb/lessen/` on
-//! `lessen/x/index.html` becomes `../../lessen/index.html` (a browser shows a folder, not its
+//! so that each URL into the site is relative to the page and names a file: `/kb/guides/` on
+//! `guides/x/index.html` becomes `../../guides/index.html` (a browser shows a folder, not its
 //! `index.html`, from `file:`). That covers `href`, `src` and `action`, the redirect of an alias
 //! page (`<meta http-equiv="refresh" content="0; url=…">`) and `data-*` attributes that hold a
 //! folder of the site (they stay folders: `data-base="../../"`). Full URLs of the site
@@ -314,17 +314,17 @@ mod tests {
 
     #[test]
     fn links_become_relative_and_name_their_file() {
-        let html = r#"<a href="/kb/">h</a><a class="x" href="/kb/lessen/">l</a><img src="/kb/style.1a.css" alt=""><form action="/kb/zoeken/"><a href="/kb/lessen/a/#kop">k</a><a href="/kb/zoeken/?q=a&amp;f=b">q</a>"#;
+        let html = r#"<a href="/kb/">h</a><a class="x" href="/kb/guides/">l</a><img src="/kb/style.1a.css" alt=""><form action="/kb/zoeken/"><a href="/kb/guides/a/#kop">k</a><a href="/kb/zoeken/?q=a&amp;f=b">q</a>"#;
         assert_eq!(
-            rewrite("lessen/x/index.html", html),
-            r#"<a href="../../index.html">h</a><a class="x" href="../../lessen/index.html">l</a><img src="../../style.1a.css" alt=""><form action="../../zoeken/index.html"><a href="../../lessen/a/index.html#kop">k</a><a href="../../zoeken/index.html?q=a&amp;f=b">q</a>"#
+            rewrite("guides/x/index.html", html),
+            r#"<a href="../../index.html">h</a><a class="x" href="../../guides/index.html">l</a><img src="../../style.1a.css" alt=""><form action="../../zoeken/index.html"><a href="../../guides/a/index.html#kop">k</a><a href="../../zoeken/index.html?q=a&amp;f=b">q</a>"#
         );
         assert_eq!(
             rewrite(
                 "index.html",
-                r#"<a href="/kb/lessen">l</a><a href="/kb">h</a>"#
+                r#"<a href="/kb/guides">l</a><a href="/kb">h</a>"#
             ),
-            r#"<a href="lessen/index.html">l</a><a href="index.html">h</a>"#
+            r#"<a href="guides/index.html">l</a><a href="index.html">h</a>"#
         );
     }
 

@@ -5,7 +5,7 @@
 //! `search.js` loads those scripts when the page comes from `file:`, and the files themselves
 //! otherwise, so the same folder searches the same way from a web server.
 //!
-//! The page paths in the export name their file (`lessen/x/index.html`), since a link to a
+//! The page paths in the export name their file (`guides/x/index.html`), since a link to a
 //! folder shows the folder, not the page, from `file:`.
 
 use super::SearchModel;
