@@ -330,6 +330,20 @@ fn run_search(
         );
         return Ok(());
     }
+    for i in answer["interpreted"].as_array().into_iter().flatten() {
+        let shown: Vec<&str> = i["as"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|a| a.as_str())
+            .collect();
+        eprintln!(
+            "searched `{}` as {} ({})",
+            i["word"].as_str().unwrap_or_default(),
+            shown.join(" | "),
+            i["how"].as_str().unwrap_or_default()
+        );
+    }
     let results = answer["results"].as_array().cloned().unwrap_or_default();
     let bold = std::io::stdout().is_terminal();
     for (i, r) in results.iter().enumerate() {

@@ -52,6 +52,9 @@ pub struct Config {
     /// The text and links at the bottom of every page.
     #[serde(default)]
     pub footer: FooterConfig,
+    /// `[search]`: the site's synonyms and abbreviations.
+    #[serde(default)]
+    pub search: SearchConfig,
     /// Where each key of site.toml sits, for the diagnostics of later stages.
     #[serde(skip)]
     positions: std::sync::Arc<Positions>,
@@ -74,6 +77,16 @@ pub struct FooterConfig {
 pub struct FooterLink {
     pub title: String,
     pub to: String,
+}
+
+/// `[search]`: what the search of the site knows beyond its text.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SearchConfig {
+    /// `[search.synonyms]`: a query word (an abbreviation, another name) and what it also
+    /// stands for, each a word or several (`dso = ["digitaal stelsel omgevingswet"]`).
+    #[serde(default)]
+    pub synonyms: IndexMap<String, Vec<String>>,
 }
 
 fn default_language() -> String {
@@ -99,9 +112,9 @@ pub struct CollectionConfig {
     pub title: String,
     #[serde(default)]
     pub description: String,
-    /// `weight`, `title`, `date` or the name of one of the collection's fields.
-    #[serde(default = "default_sort_by")]
-    pub sort_by: String,
+    /// `weight` (the default), `title`, `date` or the name of one of the collection's fields.
+    #[serde(default)]
+    pub sort_by: SortBy,
     /// Overrides the site's `paginate_by` for this collection's list.
     pub paginate_by: Option<usize>,
     /// Accept front-matter keys that are not declared fields.
@@ -113,6 +126,12 @@ pub struct CollectionConfig {
     /// One page of the collection, as messages and labels name it (`guide` for `guides`);
     /// default: "page".
     pub singular: Option<String>,
+    /// What a match on one of its pages weighs in search, against 1 for other pages (a
+    /// glossary at 0.5 does not outrank the pages it explains; 0 leaves the pages out).
+    pub search_weight: Option<f64>,
+    /// The integer field that numbers the collection's pages ("Lesson 3"): shown on cards, in
+    /// lists, in prev/next links and above the title, and not among the page's facts.
+    pub number_field: Option<String>,
     /// In declaration order, which is the order pages show them in.
     #[serde(default)]
     pub fields: IndexMap<String, FieldSpec>,
@@ -121,8 +140,30 @@ pub struct CollectionConfig {
     pub relations: IndexMap<String, RelationSpec>,
 }
 
-fn default_sort_by() -> String {
-    "weight".into()
+/// The order of a collection's pages.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize)]
+#[serde(from = "String")]
+pub enum SortBy {
+    /// Front matter's `weight`, lowest first; pages without one last.
+    #[default]
+    Weight,
+    /// The titles, as a reader sorts them (folded: `Ĳssel` with `IJssel`).
+    Title,
+    /// `date`, newest first.
+    Date,
+    /// One of the collection's fields (numbers by value, text folded).
+    Field(String),
+}
+
+impl From<String> for SortBy {
+    fn from(s: String) -> Self {
+        match s.as_str() {
+            "weight" => SortBy::Weight,
+            "title" => SortBy::Title,
+            "date" => SortBy::Date,
+            _ => SortBy::Field(s),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -143,6 +184,9 @@ pub struct FieldSpec {
     /// The least and most items of a `list` or `records` field (a required one has at least one).
     pub min: Option<usize>,
     pub max: Option<usize>,
+    /// Checked, searchable and in the context, but not shown in the page's facts.
+    #[serde(default)]
+    pub hidden: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -261,7 +305,16 @@ pub struct OverlayConfig {
 
 /// Front-matter keys every page understands, whatever its collection.
 pub const BUILTIN_KEYS: &[&str] = &[
-    "title", "summary", "date", "updated", "draft", "weight", "slug", "aliases", "template",
+    "title",
+    "summary",
+    "date",
+    "updated",
+    "draft",
+    "weight",
+    "slug",
+    "aliases",
+    "template",
+    "search_weight",
 ];
 
 impl Config {
@@ -320,6 +373,7 @@ impl Config {
             self.check_collection(name, coll, &mut out);
         }
         self.check_inverse_names(&mut out);
+        self.check_search(&mut out);
         if let Some(q) = &self.views.quadrants {
             self.check_quadrants(q, &mut |key: &str, msg: String| {
                 out.push(self.error_at(&format!("views.quadrants.{key}"), msg))
@@ -337,20 +391,22 @@ impl Config {
                 format!("collection name `{name}` must be a lower-case slug (a-z, 0-9, -) and not `data`"),
             ));
         }
-        let sortable = ["weight", "title", "date"].contains(&coll.sort_by.as_str())
-            || coll.fields.contains_key(&coll.sort_by);
-        if !sortable {
+        if let SortBy::Field(field) = &coll.sort_by
+            && !coll.fields.contains_key(field)
+        {
             let choices = ["weight", "title", "date"]
                 .into_iter()
                 .chain(coll.fields.keys().map(String::as_str));
             out.push(self.error_at(
                 &at(".sort_by"),
                 format!(
-                    "collection `{name}`: cannot sort by unknown field `{}`{}",
-                    coll.sort_by,
-                    suggestion(&coll.sort_by, choices)
+                    "collection `{name}`: cannot sort by unknown field `{field}`{}",
+                    suggestion(field, choices)
                 ),
             ));
+        }
+        if let Some(msg) = number_field_problem(name, coll) {
+            out.push(self.error_at(&at(".number_field"), msg));
         }
         for (field, spec) in &coll.fields {
             if let Some(msg) = field_problem(name, field, spec) {
@@ -435,84 +491,52 @@ impl Config {
             return;
         };
         let axes = [
-            (
-                "column_field",
-                &q.column_field,
-                "columns",
-                &q.columns,
-                "column_labels",
-                &q.column_labels,
-            ),
-            (
-                "row_field",
-                &q.row_field,
-                "rows",
-                &q.rows,
-                "row_labels",
-                &q.row_labels,
-            ),
+            QuadrantAxis {
+                field_key: "column_field",
+                field: &q.column_field,
+                values_key: "columns",
+                values: &q.columns,
+                labels_key: "column_labels",
+                labels: &q.column_labels,
+            },
+            QuadrantAxis {
+                field_key: "row_field",
+                field: &q.row_field,
+                values_key: "rows",
+                values: &q.rows,
+                labels_key: "row_labels",
+                labels: &q.row_labels,
+            },
         ];
-        for (field_key, field, values_key, values, labels_key, labels) in axes {
-            if values.is_empty() {
-                err(
-                    values_key,
-                    format!("views.quadrants: `{values_key}` needs at least one value"),
-                );
-            }
-            if labels.len() != values.len() {
-                err(
-                    labels_key,
-                    format!(
-                        "views.quadrants: `{labels_key}` has {} labels for {} {values_key}",
-                        labels.len(),
-                        values.len()
-                    ),
-                );
-            }
-            for (i, v) in values.iter().enumerate() {
-                if values[..i].contains(v) {
-                    err(
-                        values_key,
-                        format!("views.quadrants: `{v}` appears twice in `{values_key}`"),
-                    );
-                }
-            }
-            match coll.fields.get(field) {
-                Some(spec) => {
-                    if spec.kind == FieldKind::Enum {
-                        for v in values {
-                            if !spec.values.contains(v) {
-                                err(
-                                    values_key,
-                                    format!(
-                                        "views.quadrants: `{v}` in `{values_key}` is not a value of field `{field}` of `{}`{}",
-                                        q.collection,
-                                        suggestion(v, spec.values.iter().map(String::as_str))
-                                    ),
-                                );
-                            }
-                        }
-                    } else if !matches!(spec.kind, FieldKind::String) {
-                        err(
-                            field_key,
-                            format!(
-                                "views.quadrants: field `{field}` of `{}` must be a string or an enum",
-                                q.collection
-                            ),
-                        );
-                    }
-                }
-                None if coll.allow_unknown_fields => {}
-                None => err(
-                    field_key,
-                    format!(
-                        "views.quadrants: `{field}` is not a field of collection `{}`{}",
-                        q.collection,
-                        suggestion(field, coll.fields.keys().map(String::as_str))
-                    ),
-                ),
-            }
+        for axis in axes {
+            axis.check(&q.collection, coll, err);
         }
+        self.check_quadrant_relations(q, err);
+        if !q.marker_codes.is_empty() && q.marker_codes.len() != q.markers.len() {
+            err(
+                "marker_codes",
+                format!(
+                    "views.quadrants: `marker_codes` has {} codes for {} markers",
+                    q.marker_codes.len(),
+                    q.markers.len()
+                ),
+            );
+        }
+        if let Some(o) = &q.overlay
+            && crate::text::check_site_path(&o.data).is_err()
+        {
+            err(
+                "data",
+                format!(
+                    "views.quadrants.overlay: `{}` must be a path inside content/data/",
+                    o.data
+                ),
+            );
+        }
+    }
+
+    /// The relations the quadrant map shows (`markers`, `page_relations`) lead into its collection.
+    fn check_quadrant_relations(&self, q: &QuadrantsConfig, err: &mut impl FnMut(&str, String)) {
         // The inverse relations into the quadrant collection, by name.
         let inverses: Vec<&str> = self
             .collections
@@ -543,26 +567,45 @@ impl Config {
                 }
             }
         }
-        if !q.marker_codes.is_empty() && q.marker_codes.len() != q.markers.len() {
-            err(
-                "marker_codes",
-                format!(
-                    "views.quadrants: `marker_codes` has {} codes for {} markers",
-                    q.marker_codes.len(),
-                    q.markers.len()
-                ),
-            );
+    }
+
+    /// Wrong search settings: a collection's `search_weight` that is not a number from 0 up, a
+    /// synonym that is not one word or has nothing to stand for.
+    fn check_search(&self, out: &mut Diagnostics) {
+        for (name, coll) in &self.collections {
+            if let Some(w) = coll.search_weight
+                && !(w.is_finite() && w >= 0.0)
+            {
+                out.push(self.error_at(
+                    &format!("collections.{name}.search_weight"),
+                    format!(
+                        "collection `{name}`: `search_weight` must be a number from 0 up (1 is normal, 0.5 ranks its pages lower, 0 leaves them out of search), found {w}"
+                    ),
+                ));
+            }
         }
-        if let Some(o) = &q.overlay
-            && crate::text::check_site_path(&o.data).is_err()
-        {
-            err(
-                "data",
-                format!(
-                    "views.quadrants.overlay: `{}` must be a path inside content/data/",
-                    o.data
-                ),
-            );
+        for (key, expansions) in &self.search.synonyms {
+            let at = format!("search.synonyms.{key}");
+            // One word as search splits text: a run of letters and digits.
+            if key.is_empty() || !key.chars().all(char::is_alphanumeric) {
+                out.push(self.error_at(
+                    &at,
+                    format!(
+                        "search.synonyms: `{key}` must be one word of letters and digits, as a query word is (e.g. `{}`)",
+                        key.chars().filter(|c| c.is_alphanumeric()).collect::<String>()
+                    ),
+                ));
+            }
+            if expansions.is_empty()
+                || expansions
+                    .iter()
+                    .any(|e| !e.chars().any(char::is_alphanumeric))
+            {
+                out.push(self.error_at(
+                    &at,
+                    format!("search.synonyms: `{key}` needs one or more words to stand for, e.g. {key} = [\"...\"]"),
+                ));
+            }
         }
     }
 
@@ -642,6 +685,36 @@ impl Config {
     }
 }
 
+/// What is wrong with the `number_field` of collection `name`, if anything: it must name an
+/// integer field of the collection.
+fn number_field_problem(name: &str, coll: &CollectionConfig) -> Option<String> {
+    let field = coll.number_field.as_deref()?;
+    match coll.fields.get(field) {
+        Some(spec) if spec.kind == FieldKind::Integer => None,
+        Some(spec) => Some(format!(
+            "collection `{name}`: `number_field` must name an integer field, and `{field}` is {}; \
+             declare it as `fields.{field} = {{ type = \"integer\" }}` or name another field",
+            spec.kind.describe()
+        )),
+        None => {
+            let integers = coll
+                .fields
+                .iter()
+                .filter(|(_, s)| s.kind == FieldKind::Integer)
+                .map(|(k, _)| k.as_str());
+            let fix = match suggestion(field, integers) {
+                s if s.is_empty() => {
+                    format!("; declare it as `fields.{field} = {{ type = \"integer\" }}`")
+                }
+                s => s,
+            };
+            Some(format!(
+                "collection `{name}`: `number_field` names `{field}`, which is not a field of the collection{fix}"
+            ))
+        }
+    }
+}
+
 /// What is wrong with the declaration of field `field` of collection `name`, if anything.
 fn field_problem(name: &str, field: &str, spec: &FieldSpec) -> Option<String> {
     if BUILTIN_KEYS.contains(&field) {
@@ -697,6 +770,88 @@ impl Positions {
                 Some(i) => p = &p[..i],
                 None => return (0, 0),
             }
+        }
+    }
+}
+
+/// One axis of the quadrant map as site.toml gives it: the field, its values and their labels.
+struct QuadrantAxis<'q> {
+    field_key: &'static str,
+    field: &'q String,
+    values_key: &'static str,
+    values: &'q [String],
+    labels_key: &'static str,
+    labels: &'q [String],
+}
+
+impl QuadrantAxis<'_> {
+    /// Values present, unique and labelled, and those of the page field the axis reads.
+    fn check(&self, collection: &str, coll: &CollectionConfig, err: &mut impl FnMut(&str, String)) {
+        let (values_key, values, labels_key) = (self.values_key, self.values, self.labels_key);
+        if values.is_empty() {
+            err(
+                values_key,
+                format!("views.quadrants: `{values_key}` needs at least one value"),
+            );
+        }
+        if self.labels.len() != values.len() {
+            err(
+                labels_key,
+                format!(
+                    "views.quadrants: `{labels_key}` has {} labels for {} {values_key}",
+                    self.labels.len(),
+                    values.len()
+                ),
+            );
+        }
+        for (i, v) in values.iter().enumerate() {
+            if values[..i].contains(v) {
+                err(
+                    values_key,
+                    format!("views.quadrants: `{v}` appears twice in `{values_key}`"),
+                );
+            }
+        }
+        self.check_field(collection, coll, err);
+    }
+
+    /// The field exists and holds a string or an enum with every value of the axis.
+    fn check_field(
+        &self,
+        collection: &str,
+        coll: &CollectionConfig,
+        err: &mut impl FnMut(&str, String),
+    ) {
+        let (field, values_key) = (self.field, self.values_key);
+        let Some(spec) = coll.fields.get(field) else {
+            if !coll.allow_unknown_fields {
+                err(
+                    self.field_key,
+                    format!(
+                        "views.quadrants: `{field}` is not a field of collection `{collection}`{}",
+                        suggestion(field, coll.fields.keys().map(String::as_str))
+                    ),
+                );
+            }
+            return;
+        };
+        if spec.kind == FieldKind::Enum {
+            for v in self.values.iter().filter(|v| !spec.values.contains(v)) {
+                err(
+                    values_key,
+                    format!(
+                        "views.quadrants: `{v}` in `{values_key}` is not a value of field `{field}` of `{collection}`{}",
+                        suggestion(v, spec.values.iter().map(String::as_str))
+                    ),
+                );
+            }
+        } else if !matches!(spec.kind, FieldKind::String) {
+            err(
+                self.field_key,
+                format!(
+                    "views.quadrants: field `{field}` of `{collection}` must be a string or an enum"
+                ),
+            );
         }
     }
 }
@@ -770,5 +925,31 @@ mod tests {
             "{}",
             d.0[0].message
         );
+    }
+
+    #[test]
+    fn search_settings_are_checked_with_their_lines() {
+        let text = format!(
+            "{MINIMAL}[collections.guides]\ntitle = \"G\"\nsearch_weight = -1.0\n\
+             [search.synonyms]\now = [\"omgevingswet\"]\n\"b en w\" = [\"college\"]\nx = []\n"
+        );
+        let Err(Error::Content(d)) = Config::parse(&text) else {
+            panic!("expected errors")
+        };
+        // each at the line of its key, naming the key; the exact texts are in the fixture
+        // tests/fixtures/errors/search-config
+        let got: Vec<(usize, bool)> =
+            d.0.iter()
+                .zip([
+                    "`guides`: `search_weight`",
+                    "`b en w` must be one word",
+                    "`x` needs",
+                ])
+                .map(|(d, part)| (d.line, d.message.contains(part)))
+                .collect();
+        assert_eq!(got, [(5, true), (8, true), (9, true)], "{d:?}");
+        let ok = format!("{MINIMAL}[search.synonyms]\ndso = [\"digitaal stelsel omgevingswet\"]\n");
+        let c = Config::parse(&ok).unwrap();
+        assert_eq!(c.search.synonyms["dso"], ["digitaal stelsel omgevingswet"]);
     }
 }

@@ -3,8 +3,9 @@
 //! text, raw HTML escaped unless allowed, and fenced `chart` blocks handed to the views.
 
 use crate::content::Asset;
+use crate::content::markdown_options;
 use crate::error::{Diagnostic, Diagnostics, line_col};
-use crate::graph::{Node, Site, markdown_options};
+use crate::graph::{Node, Site};
 use crate::i18n::Strings;
 use crate::text::escape_html;
 use crate::views;

@@ -4,21 +4,34 @@
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
 
-/// Lower case with diacritics removed: `Súdwest-Fryslân` → `súdwest-fryslân` → `sudwest-fryslan`.
+/// Lower case with diacritics removed, the one fold of the whole program: slugs, sorting and
+/// search (and `fold()` in `themes/default/static/search.js`, which must stay identical).
+/// `Súdwest-Fryslân` → `sudwest-fryslan`; letters that are two letters in Dutch spelling become
+/// those two: `ß` → `ss`, `æ` → `ae`, `œ` → `oe`, `ĳ` → `ij`.
 pub fn fold(text: &str) -> String {
-    text.nfd()
+    // Most words are plain ASCII: no decomposition, no marks, no special letters.
+    if text.is_ascii() {
+        return text.to_ascii_lowercase();
+    }
+    let mut out = String::with_capacity(text.len());
+    for c in text
+        .nfd()
         .filter(|c| !is_combining_mark(*c))
         .flat_map(char::to_lowercase)
-        .map(|c| match c {
-            'ß' => 's',
-            'ø' => 'o',
-            'æ' => 'a',
-            'ł' => 'l',
-            'đ' => 'd',
-            'ı' => 'i',
-            other => other,
-        })
-        .collect()
+    {
+        match c {
+            'ß' => out.push_str("ss"),
+            'æ' => out.push_str("ae"),
+            'œ' => out.push_str("oe"),
+            'ĳ' => out.push_str("ij"),
+            'ø' => out.push('o'),
+            'ł' => out.push('l'),
+            'đ' => out.push('d'),
+            'ı' => out.push('i'),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// A readable, URL-safe id: folded, ASCII letters and digits, words joined by `-`.
@@ -105,6 +118,25 @@ pub fn check_site_path(path: &str) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn one_fold_for_dutch_frisian_and_borrowed_letters() {
+        assert_eq!(fold("Súdwest-Fryslân"), "sudwest-fryslan");
+        assert_eq!(fold("Ĳsselmonde"), "ijsselmonde");
+        assert_eq!(fold("ĳs"), "ijs");
+        assert_eq!(fold("Straße"), "strasse");
+        assert_eq!(fold("Cæsar"), "caesar");
+        assert_eq!(fold("Œuvre"), "oeuvre");
+        // Frisian: â, ê, ô, û, ú.
+        assert_eq!(
+            fold("Wâldwei Fean Hôf Ûtein Skúrren"),
+            "waldwei fean hof utein skurren"
+        );
+        assert_eq!(
+            slugify("Ĳsselmonde en de Ælmere-Straße"),
+            "ijsselmonde-en-de-aelmere-strasse"
+        );
+    }
 
     #[test]
     fn site_paths_cannot_escape_or_break_windows() {

@@ -488,3 +488,69 @@ fn the_feed_lists_the_most_recently_changed_pages_up_to_its_limit() {
     );
     assert_eq!(entries(&site), ["https://example.org/water/survey/"]);
 }
+
+#[test]
+fn a_numbered_collection_shows_its_numbers_and_hidden_fields_stay_hidden() {
+    let tmp = bare_fixture("generic");
+    let html = build_html(&tmp.path().join("site"));
+    // On the cards of the list and of the home page, before the title (the word from `singular`).
+    let card = "<a href=\"/water/guides/start-small/\"><span class=\"number\">Guide 1<span class=\"visually-hidden\">:</span></span> Start small</a>";
+    assert!(
+        html["guides/index.html"].contains(card),
+        "{}",
+        html["guides/index.html"]
+    );
+    assert!(html["index.html"].contains(card));
+    // Above the title of the page, not among its facts.
+    let guide = &html["guides/start-small/index.html"];
+    assert!(
+        guide.contains("<p class=\"eyebrow\">Guide 1</p>\n<h1>Start small</h1>"),
+        "{guide}"
+    );
+    assert!(
+        !guide.contains("<dl class=\"facts\">"),
+        "the number is a fact: {guide}"
+    );
+    // In the links to the next and previous page, and in the lists of related pages.
+    assert!(guide.contains("<span class=\"label\">Next</span> Guide 2: Keep records</a>"));
+    let second = &html["guides/keep-records/index.html"];
+    assert!(second.contains("<span class=\"label\">Previous</span> Guide 1: Start small</a>"));
+    let case = &html["cases/delta-town/index.html"];
+    assert!(case.contains("<a href=\"/water/guides/start-small/\">Guide 1: Start small</a>"));
+    // A hidden field is not shown; the other fields are.
+    assert!(case.contains("<dt>Region</dt><dd>south</dd>"), "{case}");
+    assert!(
+        !case.contains("Robin Marsh") && !case.contains("Editor"),
+        "{case}"
+    );
+    // A collection without `number_field` shows no number.
+    assert!(!html["cases/index.html"].contains("class=\"number\""));
+}
+
+#[test]
+fn dates_are_shown_under_the_title_in_the_sites_language() {
+    let tmp = bare_fixture("generic");
+    let html = build_html(&tmp.path().join("site"));
+    assert!(html["survey/index.html"].contains(
+        "<p class=\"page-dates\">Published <time datetime=\"2025-06-01\">1 June 2025</time>, \
+         updated <time datetime=\"2025-09-15\">15 September 2025</time></p>"
+    ));
+    assert!(html["about/index.html"].contains(
+        "<p class=\"page-dates\">Published <time datetime=\"2025-07-01\">1 July 2025</time></p>"
+    ));
+    assert!(
+        !html["guides/start-small/index.html"].contains("page-dates"),
+        "a page without dates"
+    );
+    // Only an update: said so, with a capital.
+    let site = tmp.path().join("site");
+    edit(
+        &site.join("content/guides/start-small.md"),
+        "number: 1\n",
+        "number: 1\nupdated: 2025-03-04\n",
+    );
+    let html = build_html(&site);
+    assert!(html["guides/start-small/index.html"].contains(
+        "<p class=\"page-dates\">Updated <time datetime=\"2025-03-04\">4 March 2025</time></p>"
+    ));
+}

@@ -61,6 +61,9 @@ pub struct Page {
     pub updated: Option<String>,
     pub draft: bool,
     pub weight: Option<i64>,
+    /// What a match on this page weighs in search (front matter `search_weight`), over its
+    /// collection's.
+    pub search_weight: Option<f64>,
     pub aliases: Vec<String>,
     pub template: Option<String>,
     /// The collection's own fields, typed and checked.
@@ -91,6 +94,7 @@ impl Page {
             updated: None,
             draft: false,
             weight: None,
+            search_weight: None,
             aliases: Vec::new(),
             template: None,
             fields: BTreeMap::new(),
@@ -265,39 +269,21 @@ fn walk(
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
-                let path = e
-                    .path()
-                    .map(|p| rel_to(root, p))
-                    .unwrap_or_else(|| CONTENT_DIR.into());
-                let msg = if e.loop_ancestor().is_some() {
-                    "symbolic link loop: this link points back to a folder that contains it"
-                        .to_string()
-                } else {
-                    format!(
-                        "cannot read: {}",
-                        e.io_error().map_or(e.to_string(), |io| io.to_string())
-                    )
-                };
-                diags.push(Diagnostic::error(path, 0, 0, msg));
+                diags.push(walk_error(root, &e));
                 continue;
             }
         };
         let rel = rel_to(root, entry.path());
-        if entry.path_is_symlink() {
-            let inside =
-                std::fs::canonicalize(entry.path()).is_ok_and(|real| real.starts_with(&real_root));
-            if !inside {
-                diags.push(Diagnostic::error(
-                    &rel,
-                    0,
-                    0,
-                    "symbolic link points outside the project; refusing to read it",
-                ));
-                continue;
-            }
+        if entry.path_is_symlink() && !points_inside(entry.path(), &real_root) {
+            diags.push(Diagnostic::error(
+                &rel,
+                0,
+                0,
+                "symbolic link points outside the project; refusing to read it",
+            ));
+            continue;
         }
-        let name = entry.file_name().to_string_lossy();
-        if name.starts_with('.') {
+        if entry.file_name().to_string_lossy().starts_with('.') {
             continue; // editor swap files, .DS_Store, .git
         }
         if entry.file_type().is_dir() {
@@ -308,29 +294,69 @@ fn walk(
             .path()
             .strip_prefix(content_dir)
             .unwrap_or(entry.path());
-        let is_md = name.ends_with(".md");
-        if is_md && !under_content.starts_with(DATA_DIR) {
-            if is_page_file(under_content, config) {
-                files.push((entry.path().to_path_buf(), rel));
-            } else if in_known_folder(content_dir, under_content, config) {
-                diags.push(Diagnostic::warning(
-                    &rel,
-                    0,
-                    0,
-                    "not a page: a page is content/<collection>/<slug>.md, or index.md in a folder \
-                     of its own (content/<collection>/<slug>/index.md); this file is left out",
-                ));
-            }
-        } else {
-            let path = display_path(under_content);
-            if let Err(msg) = check_site_path(&path) {
-                diags.push(Diagnostic::error(&rel, 0, 0, msg));
-                continue;
-            }
-            assets.push(Asset::read(entry.path().to_path_buf(), path));
+        match sort_file(content_dir, under_content, &rel, config) {
+            Found::Page => files.push((entry.path().to_path_buf(), rel)),
+            Found::Asset(path) => assets.push(Asset::read(entry.path().to_path_buf(), path)),
+            Found::Problem(d) => diags.push(d),
+            Found::Nothing => {}
         }
     }
     (files, assets)
+}
+
+/// What a file under `content/` is to the site.
+enum Found {
+    Page,
+    /// A file copied as is, at this site path.
+    Asset(String),
+    Problem(Diagnostic),
+    Nothing,
+}
+
+fn sort_file(content_dir: &Path, under_content: &Path, rel: &Path, config: &Config) -> Found {
+    let is_md = under_content.extension().is_some_and(|e| e == "md");
+    if is_md && !under_content.starts_with(DATA_DIR) {
+        if is_page_file(under_content, config) {
+            return Found::Page;
+        }
+        if in_known_folder(content_dir, under_content, config) {
+            return Found::Problem(Diagnostic::warning(
+                rel,
+                0,
+                0,
+                "not a page: a page is content/<collection>/<slug>.md, or index.md in a folder \
+                 of its own (content/<collection>/<slug>/index.md); this file is left out",
+            ));
+        }
+        return Found::Nothing;
+    }
+    let path = display_path(under_content);
+    match check_site_path(&path) {
+        Ok(()) => Found::Asset(path),
+        Err(msg) => Found::Problem(Diagnostic::error(rel, 0, 0, msg)),
+    }
+}
+
+/// An entry the walk could not read, as a diagnostic.
+fn walk_error(root: &Path, e: &walkdir::Error) -> Diagnostic {
+    let path = e
+        .path()
+        .map(|p| rel_to(root, p))
+        .unwrap_or_else(|| CONTENT_DIR.into());
+    let msg = if e.loop_ancestor().is_some() {
+        "symbolic link loop: this link points back to a folder that contains it".to_string()
+    } else {
+        format!(
+            "cannot read: {}",
+            e.io_error().map_or(e.to_string(), |io| io.to_string())
+        )
+    };
+    Diagnostic::error(path, 0, 0, msg)
+}
+
+/// Whether a symbolic link leads to somewhere inside the project.
+fn points_inside(link: &Path, real_root: &Path) -> bool {
+    std::fs::canonicalize(link).is_ok_and(|real| real.starts_with(real_root))
 }
 
 /// Folders directly under `content/` must be declared collections (or `data/`); collections are flat.
@@ -489,6 +515,20 @@ pub fn decode(bytes: &[u8]) -> Result<String, (usize, usize)> {
     }
 }
 
+/// The Markdown a page body is written in: CommonMark with tables, footnotes, strikethrough,
+/// task lists, smart punctuation, `{#id}` on headings and `[[wiki links]]`. The graph and the
+/// Markdown stage both read bodies with it, so they see the same links and headings.
+pub fn markdown_options() -> pulldown_cmark::Options {
+    use pulldown_cmark::Options;
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_SMART_PUNCTUATION
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_WIKILINKS
+}
+
 /// The front matter of one page read against its collection's schema: the page (when it could
 /// be built at all) and its problems go to `diags`.
 fn parse_page(
@@ -498,29 +538,7 @@ fn parse_page(
     config: &Config,
     diags: &mut Diagnostics,
 ) -> Option<Page> {
-    let err = |line, col, msg: String| Diagnostic::error(file, line, col, msg);
-    let split = match split_front_matter(text) {
-        Ok(s) => s,
-        Err((line, msg)) => {
-            diags.push(err(line, 0, msg));
-            return None;
-        }
-    };
-    let map = match front::parse_yaml(split.front) {
-        Ok(Yaml::Mapping(map)) => map,
-        Ok(_) => {
-            diags.push(err(
-                2,
-                1,
-                "front matter must be a set of `key: value` lines".into(),
-            ));
-            return None;
-        }
-        Err((line, col, msg)) => {
-            diags.push(err(line, col, msg));
-            return None;
-        }
-    };
+    let (split, map) = read_front(text, file, diags)?;
     let (kind, collection, stem) = classify(rel);
     let mut page = Page {
         body: split.body.to_string(),
@@ -538,26 +556,7 @@ fn parse_page(
         diags,
         unfinished: Vec::new(),
     };
-    let mut explicit_slug = None;
-    for (k, v) in &map {
-        let Some(key) = k.as_str() else {
-            checker.error_at(
-                "",
-                format!("front-matter key `{}` must be a word", yaml_to_display(k)),
-            );
-            continue;
-        };
-        if key == "slug" {
-            explicit_slug = read_slug(&mut checker, v);
-        } else if !read_builtin(&mut page, &mut checker, key, v) {
-            read_collection_key(&mut page, &mut checker, cc, key, v);
-        }
-    }
-    if page.title.is_empty() && !map.contains_key("title") {
-        checker
-            .diags
-            .push(err(1, 1, "missing required field `title`".into()));
-    }
+    let explicit_slug = read_keys(&mut page, &mut checker, cc, &map);
     if let Some(cc) = cc.filter(|_| kind == PageKind::Member) {
         let present = |k: &str| map.contains_key(k);
         checker.required(cc, &present);
@@ -570,10 +569,11 @@ fn parse_page(
     }
     let slug = explicit_slug.unwrap_or_else(|| slugify(&stem));
     if slug.is_empty() && matches!(kind, PageKind::Member | PageKind::Standalone) {
-        diags.push(err(
+        diags.push(Diagnostic::error(
+            file,
             0,
             0,
-            "cannot derive a slug from the file name; add `slug:`".into(),
+            "cannot derive a slug from the file name; add `slug:`",
         ));
         return None;
     }
@@ -583,6 +583,71 @@ fn parse_page(
         _ => slug,
     };
     Some(page)
+}
+
+/// The front matter split from the body and read as a YAML mapping; `None` (with the problem in
+/// `diags`) when it cannot be.
+fn read_front<'t>(
+    text: &'t str,
+    file: &str,
+    diags: &mut Diagnostics,
+) -> Option<(front::Split<'t>, serde_norway::Mapping)> {
+    let split = match split_front_matter(text) {
+        Ok(s) => s,
+        Err((line, msg)) => {
+            diags.push(Diagnostic::error(file, line, 0, msg));
+            return None;
+        }
+    };
+    match front::parse_yaml(split.front) {
+        Ok(Yaml::Mapping(map)) => Some((split, map)),
+        Ok(_) => {
+            diags.push(Diagnostic::error(
+                file,
+                2,
+                1,
+                "front matter must be a set of `key: value` lines",
+            ));
+            None
+        }
+        Err((line, col, msg)) => {
+            diags.push(Diagnostic::error(file, line, col, msg));
+            None
+        }
+    }
+}
+
+/// Every key of the front matter into `page`; the `slug:` it gives, if any.
+fn read_keys(
+    page: &mut Page,
+    checker: &mut Checker,
+    cc: Option<&CollectionConfig>,
+    map: &serde_norway::Mapping,
+) -> Option<String> {
+    let mut explicit_slug = None;
+    for (k, v) in map {
+        let Some(key) = k.as_str() else {
+            checker.error_at(
+                "",
+                format!("front-matter key `{}` must be a word", yaml_to_display(k)),
+            );
+            continue;
+        };
+        if key == "slug" {
+            explicit_slug = read_slug(checker, v);
+        } else if !read_builtin(page, checker, key, v) {
+            read_collection_key(page, checker, cc, key, v);
+        }
+    }
+    if page.title.is_empty() && !map.contains_key("title") {
+        checker.diags.push(Diagnostic::error(
+            checker.file,
+            1,
+            1,
+            "missing required field `title`",
+        ));
+    }
+    explicit_slug
 }
 
 fn read_slug(checker: &mut Checker, v: &Yaml) -> Option<String> {
@@ -651,6 +716,16 @@ fn read_builtin(page: &mut Page, checker: &mut Checker, key: &str, v: &Yaml) -> 
             }
             None => Some(format!(
                 "`weight` must be an integer, found `{}`",
+                yaml_to_display(v)
+            )),
+        },
+        "search_weight" => match v.as_f64().filter(|w| w.is_finite() && *w >= 0.0) {
+            Some(w) => {
+                page.search_weight = Some(w);
+                None
+            }
+            None => Some(format!(
+                "`search_weight` must be a number from 0 up (1 is normal, 0.5 ranks the page lower, 0 leaves it out of search), found `{}`",
                 yaml_to_display(v)
             )),
         },

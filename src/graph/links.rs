@@ -72,17 +72,6 @@ pub(super) struct Scan {
     pub links: Vec<(String, usize, LinkKind)>,
 }
 
-pub fn markdown_options() -> pulldown_cmark::Options {
-    use pulldown_cmark::Options;
-    Options::ENABLE_TABLES
-        | Options::ENABLE_FOOTNOTES
-        | Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_TASKLISTS
-        | Options::ENABLE_SMART_PUNCTUATION
-        | Options::ENABLE_HEADING_ATTRIBUTES
-        | Options::ENABLE_WIKILINKS
-}
-
 /// Whether a destination has a scheme (`https:`, `mailto:`) or is protocol-relative: it leaves
 /// the site, or is not a link at all.
 fn is_outside(dest: &str) -> bool {
@@ -102,7 +91,9 @@ pub(super) fn scan_body(page: &Page) -> Scan {
     let mut links = Vec::new();
     let mut used: HashMap<String, usize> = HashMap::new();
     let mut current: Option<(u8, Option<String>, String)> = None;
-    for (event, range) in Parser::new_ext(&page.body, markdown_options()).into_offset_iter() {
+    for (event, range) in
+        Parser::new_ext(&page.body, crate::content::markdown_options()).into_offset_iter()
+    {
         match event {
             Event::Start(Tag::Heading { level, id, .. }) => {
                 current = Some((level as u8, id.map(|s| s.to_string()), String::new()));

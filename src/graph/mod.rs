@@ -4,9 +4,7 @@
 
 mod links;
 
-pub use links::markdown_options;
-
-use crate::config::{Config, WhyRule};
+use crate::config::{Config, SortBy, WhyRule};
 use crate::content::{Asset, Content, Page, PageKind};
 use crate::error::{Diagnostic, Diagnostics, suggestion};
 use crate::text::slugify;
@@ -233,19 +231,25 @@ fn order_collections(config: &Config, nodes: &mut [Node]) -> BTreeMap<String, Ve
                     && nodes[i].page.collection.as_deref() == Some(name)
             })
             .collect();
+        // Titles folded once, not at every comparison.
+        let titles: HashMap<usize, String> = members
+            .iter()
+            .map(|&i| (i, crate::text::fold(&nodes[i].page.title)))
+            .collect();
         members.sort_by(|&a, &b| {
             let (pa, pb) = (&nodes[a].page, &nodes[b].page);
-            let primary = match cc.sort_by.as_str() {
-                "weight" => pa
+            let by_title = || titles[&a].cmp(&titles[&b]);
+            let primary = match &cc.sort_by {
+                SortBy::Weight => pa
                     .weight
                     .unwrap_or(i64::MAX)
                     .cmp(&pb.weight.unwrap_or(i64::MAX)),
-                "title" => crate::text::fold(&pa.title).cmp(&crate::text::fold(&pb.title)),
-                "date" => pb.date.cmp(&pa.date),
-                field => compare_json(pa.fields.get(field), pb.fields.get(field)),
+                SortBy::Title => by_title(),
+                SortBy::Date => pb.date.cmp(&pa.date),
+                SortBy::Field(field) => compare_json(pa.fields.get(field), pb.fields.get(field)),
             };
             primary
-                .then_with(|| crate::text::fold(&pa.title).cmp(&crate::text::fold(&pb.title)))
+                .then_with(by_title)
                 .then_with(|| pa.path.cmp(&pb.path))
         });
         for (pos, &i) in members.iter().enumerate() {
@@ -333,5 +337,118 @@ fn check_aliases(nodes: &[Node], diags: &mut Diagnostics) {
                 taken.insert(alias.clone(), n.page.file.clone());
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    const SITE: &str = r#"
+title = "Rivieren"
+base_url = "https://example.nl/water/"
+
+[collections.rivers]
+title = "Rivers"
+sort_by = "length"
+fields.length = { type = "integer" }
+
+[collections.cities]
+title = "Cities"
+sort_by = "title"
+
+[collections.cities.relations.rivers]
+to = "rivers"
+inverse = "cities"
+"#;
+
+    /// The graph of pages given as (file under content/, text).
+    fn graph(pages: &[(&str, &str)], drafts: bool) -> (Site, Diagnostics) {
+        let config = Config::parse(SITE).unwrap();
+        let pages = pages
+            .iter()
+            .map(|(file, text)| {
+                let rel = Path::new("content").join(file);
+                let (page, diags) = crate::content::parse_source(text.as_bytes(), &rel, &config);
+                assert!(!diags.has_errors(), "{file}: {:?}", diags.0);
+                page.unwrap()
+            })
+            .collect();
+        let content = Content {
+            pages,
+            assets: Vec::new(),
+            broken: BTreeSet::new(),
+        };
+        build(config, content, drafts)
+    }
+
+    fn titles(site: &Site, collection: &str) -> Vec<String> {
+        site.collections[collection]
+            .iter()
+            .map(|&i| site.nodes[i].page.title.clone())
+            .collect()
+    }
+
+    const PAGES: &[(&str, &str)] = &[
+        ("rivers/maas.md", "---\ntitle: Maas\nlength: 925\n---\n"),
+        ("rivers/ijssel.md", "---\ntitle: IJssel\nlength: 125\n---\n"),
+        ("rivers/rijn.md", "---\ntitle: Rijn\n---\n"),
+        (
+            "cities/zwolle.md",
+            "---\ntitle: Zwolle\nrivers: [ijssel]\n---\n",
+        ),
+        (
+            "cities/arnhem.md",
+            "---\ntitle: Arnhem\nrivers: [rijn, ijssel]\n---\n",
+        ),
+        (
+            "cities/ĳsselstein.md",
+            "---\ntitle: Ĳsselstein\ndraft: true\nrivers: [ijssel]\n---\n",
+        ),
+    ];
+
+    #[test]
+    fn collections_sort_by_their_field_or_folded_title_and_link_neighbours() {
+        let (site, diags) = graph(PAGES, false);
+        assert!(!diags.has_errors(), "{:?}", diags.0);
+        // By length, a page without the field last.
+        assert_eq!(titles(&site, "rivers"), ["IJssel", "Maas", "Rijn"]);
+        assert_eq!(titles(&site, "cities"), ["Arnhem", "Zwolle"]);
+        let arnhem = site.collections["cities"][0];
+        assert_eq!(site.nodes[arnhem].prev, None);
+        assert_eq!(site.nodes[arnhem].next, Some(site.collections["cities"][1]));
+    }
+
+    #[test]
+    fn inverse_relations_list_their_sources_in_collection_order_and_skip_drafts() {
+        let (site, _) = graph(PAGES, false);
+        let ijssel = site.collections["rivers"][0];
+        let cities: Vec<&str> = site.nodes[ijssel].inverse["cities"]
+            .iter()
+            .map(|l| site.nodes[l.node].page.title.as_str())
+            .collect();
+        assert_eq!(cities, ["Arnhem", "Zwolle"]);
+        assert_eq!(site.drafts, ["content/cities/ĳsselstein.md"]);
+        // With --drafts the draft is a page like the others, sorted by its folded title.
+        let (site, _) = graph(PAGES, true);
+        assert_eq!(titles(&site, "cities"), ["Arnhem", "Ĳsselstein", "Zwolle"]);
+    }
+
+    #[test]
+    fn a_relation_to_a_page_that_does_not_exist_names_the_nearest() {
+        let mut pages = PAGES.to_vec();
+        pages.push((
+            "cities/deventer.md",
+            "---\ntitle: Deventer\nrivers: [isel]\n---\n",
+        ));
+        let (_, diags) = graph(&pages, false);
+        let messages: Vec<String> = diags.0.iter().map(|d| d.to_string()).collect();
+        assert_eq!(
+            messages,
+            [
+                "content/cities/deventer.md:3:10: unknown page `isel` in `rivers`; did you mean `ijssel`?"
+            ]
+        );
     }
 }

@@ -53,6 +53,9 @@ pub(super) struct PageRef<'a> {
     pub slug: &'a str,
     pub fields: &'a BTreeMap<String, Json>,
     pub why: Option<&'a str>,
+    /// The value of its collection's `number_field`, and the label that shows it ("Lesson 3").
+    pub number: Option<i64>,
+    pub number_label: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -79,6 +82,9 @@ pub(super) struct PageCtx<'a> {
     pub toc: Vec<&'a crate::graph::Heading>,
     pub date: Option<&'a str>,
     pub updated: Option<&'a str>,
+    /// The value of its collection's `number_field`, and the label that shows it ("Lesson 3").
+    pub number: Option<i64>,
+    pub number_label: Option<String>,
     pub fields: &'a BTreeMap<String, Json>,
     /// Outgoing relations, then incoming ones.
     pub related: Vec<RelationGroup<'a>>,
@@ -97,10 +103,12 @@ pub(super) struct Fact {
     value: String,
 }
 
-/// The fields of a page as text, labelled as site.toml declares them.
+/// The fields of a page as text, labelled as site.toml declares them; hidden fields and the
+/// collection's `number_field` (shown with the title) are left out.
 pub(super) fn facts(cc: &CollectionConfig, fields: &BTreeMap<String, Json>) -> Vec<Fact> {
     cc.fields
         .iter()
+        .filter(|(name, spec)| !spec.hidden && cc.number_field.as_ref() != Some(*name))
         .filter_map(|(name, spec)| {
             let value = display_field(fields.get(name)?, &spec.keys);
             let label = spec.label.clone().unwrap_or_else(|| {

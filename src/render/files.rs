@@ -57,6 +57,7 @@ impl Renderer<'_> {
             ctx.insert("search_collections", &collections);
             ctx.insert("search_parts", &search.parts.join(" "));
             ctx.insert("search_pages", &search.pages);
+            ctx.insert("search_stop_words", &search.stop_words.join(" "));
             ctx.insert("search_strings", &strings);
         })
         .map(Some)

@@ -38,10 +38,41 @@ impl<'a> Renderer<'a> {
         &self.site.config
     }
 
+    /// The number of page `i` by its collection's `number_field`, and its label ("Les 3").
+    fn number(&self, i: usize) -> (Option<i64>, Option<String>) {
+        let p = &self.site.nodes[i].page;
+        let Some(cc) = p
+            .collection
+            .as_deref()
+            .and_then(|c| self.config().collections.get(c))
+        else {
+            return (None, None);
+        };
+        let Some(n) = cc
+            .number_field
+            .as_ref()
+            .and_then(|f| p.fields.get(f))
+            .and_then(|v| v.as_i64())
+        else {
+            return (None, None);
+        };
+        let name = cc.singular.as_deref().map(capitalised).unwrap_or_default();
+        let number = n.to_string();
+        let label = self
+            .theme
+            .strings
+            .format("page.number", None, &[("name", &name), ("number", &number)])
+            .unwrap_or_else(|_| format!("{name} {number}"));
+        (Some(n), Some(label.trim().to_string()))
+    }
+
     fn page_ref(&self, i: usize, why: Option<&'a str>) -> PageRef<'a> {
         let site: &'a Site = self.site;
         let p = &site.nodes[i].page;
+        let (number, number_label) = self.number(i);
         PageRef {
+            number,
+            number_label,
             title: &p.title,
             url: self.config().site_url(&p.path),
             summary: p.summary.as_deref(),
@@ -99,7 +130,10 @@ impl<'a> Renderer<'a> {
             .collection
             .as_deref()
             .and_then(|c| self.config().collections.get(c).map(|cc| (c, cc)));
+        let (number, number_label) = self.number(i);
         PageCtx {
+            number,
+            number_label,
             title: &p.title,
             summary: p.summary.as_deref(),
             url: self.config().site_url(&p.path),
@@ -281,6 +315,10 @@ impl<'a> Renderer<'a> {
             "collection": collection,
             "collection_title": cc.title,
             "collection_url": self.config().site_url(&format!("{collection}/")),
+            "collection_permalink": self.config().absolute_url(&format!("{collection}/")),
+            "summary": (!cc.description.is_empty()).then_some(&cc.description),
+            // the state of the whole: the latest date of its pages
+            "updated": pages.iter().filter_map(|p| p.updated.or(p.date)).max(),
             "url": self.config().site_url(&path),
             "permalink": self.config().absolute_url(&path),
         });
@@ -418,6 +456,15 @@ fn template_name(theme: &Theme, node: &Node) -> String {
 /// The file of the template that draws node `i`, as problems name it.
 pub fn template_file(site: &Site, theme: &Theme, i: usize) -> String {
     theme.template_file(&template_name(theme, &site.nodes[i]))
+}
+
+/// `word` with its first letter in upper case (`les` → `Les`).
+fn capitalised(word: &str) -> String {
+    let mut chars = word.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
 }
 
 /// The `index.html` of a site path.

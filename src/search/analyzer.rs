@@ -3,7 +3,8 @@
 //!
 //! The chain is tantivy's: `SimpleTokenizer`, `RemoveLongFilter`, `LowerCaser`,
 //! `AsciiFoldingFilter` (before the stop words, so that `vóór` is dropped like `voor`),
-//! `StopWordFilter` (Dutch) and `Stemmer` (Dutch). Two corrections, measured on the content:
+//! `StopWordFilter` (Dutch, and a lone `s`: the plural ending of `thema's`, `3D's` that the split
+//! at the apostrophe leaves) and `Stemmer` (Dutch). Two corrections, measured on the content:
 //!
 //! - **ge- protection.** Snowball 3's Dutch stemmer strips a `ge-` prefix or infix
 //!   (`gemeente` → `meen`, `omgevingswet` → `omvingswet`), which conflates unrelated words. A word
@@ -24,7 +25,7 @@ use tantivy::tokenizer::{
 /// Tokens longer than this (in bytes) are dropped, as tantivy's default analyzer does.
 pub const MAX_TOKEN_BYTES: usize = 40;
 /// Compound parts are at least this many letters long.
-const MIN_PART: usize = 4;
+pub const MIN_PART: usize = 4;
 /// Words shorter than this are never split.
 const MIN_COMPOUND: usize = 8;
 
@@ -37,34 +38,8 @@ pub struct Analysis {
     pub terms: Vec<String>,
 }
 
-/// Fold a query or surface word the way the browser does: NFC, lower case, diacritics removed.
-/// Must stay identical to `fold()` in `themes/default/static/search.js`.
-pub fn fold(word: &str) -> String {
-    use unicode_normalization::UnicodeNormalization;
-    // Most words are plain ASCII: no decomposition, no marks, no special letters.
-    if word.is_ascii() {
-        return word.to_ascii_lowercase();
-    }
-    let mut out = String::with_capacity(word.len());
-    for c in word
-        .nfd()
-        .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
-        .flat_map(char::to_lowercase)
-    {
-        match c {
-            'ß' => out.push_str("ss"),
-            'æ' => out.push_str("ae"),
-            'œ' => out.push_str("oe"),
-            'ĳ' => out.push_str("ij"),
-            'ø' => out.push('o'),
-            'ł' => out.push('l'),
-            'đ' => out.push('d'),
-            'ı' => out.push('i'),
-            c => out.push(c),
-        }
-    }
-    out
-}
+/// Fold a query or surface word the way the browser does: the program's one fold.
+pub use crate::text::fold;
 
 /// Split text into words the way `SimpleTokenizer` does (runs of alphanumeric characters).
 /// Returns byte offsets into `text`.
@@ -126,6 +101,11 @@ impl Analyzer {
 
     /// Stem one raw word with tantivy's chain; `None` for stop words and over-long words.
     fn stem_one(&mut self, raw: &str) -> Option<String> {
+        // A lone `s` is what is left of `thema's` or `3D's` after the split at the apostrophe: a
+        // plural ending, not a word; as a stop word it neither fills nor narrows a query.
+        if raw == "s" || raw == "S" {
+            return None;
+        }
         let mut stream = self.chain.token_stream(raw);
         let mut stem = None;
         while stream.advance() {

@@ -1,24 +1,34 @@
 //! The search model as files for the browser, under `search/` in the site. The sorted vocabulary
 //! is cut into parts of about [`PART_BUDGET`] bytes, so that a query word fetches its own part
-//! and not the postings of the words around it.
+//! and not the postings of the words around it; a part carries what the results of its words
+//! show, so that a query needs no other file in the common case.
 //!
 //! - `search/p/<n>.bin`: part `n`. A little-endian `u32` length, then that many bytes of JSON
-//!   `{"g": [group, …], "w": [[word, term], …], "t": [[term, doc_freq, head], …]}`, then for
-//!   each entry of `t` its postings: `doc_freq` triples of LEB128 varints `page delta, impact,
-//!   section mask`, sorted by page. `w` holds the part's words (term -1: a stop word), `g` those
-//!   of its groups (first three letters, [`shard_key`]) that other parts hold words of too. A
-//!   head lists the term's ten best pages with what a result needs to show: `[page, title,
-//!   path, collection, anchor, heading, excerpt, [[start, end], …]]` (offsets in UTF-16 code
-//!   units). A word of the vocabulary needs its part alone.
+//!   `{"g": [group, …], "w": [[word, term(, as)], …], "t": [[term, doc_freq, scale, top], …],
+//!   "c": [card, …]}`, then for each entry of `t` its postings, sorted by page: `doc_freq`
+//!   times a LEB128 varint `page delta` and a byte `impact / scale`. `w` holds the part's words (term -1: a stop
+//!   word; `as`: what a synonym of site.toml stands for), `g` those of its groups (first three
+//!   letters, [`shard_key`]) that other parts hold words of too, each with its word list when
+//!   that is small (`[group, [[word, term, doc_freq], …]]`, as in `search/v/`). `top` lists the term's best
+//!   pages ([`super::TermPostings::top`]), best first, as `[page, section mask]`; the first
+//!   [`HEAD`] of them also with an excerpt of a section the term occurs in and the marked
+//!   words in it: `[page, mask, section, excerpt, [[start, end], …]]` (offsets in UTF-16 code
+//!   units). `c` holds a card for every page of the part's tops, once: `[page, title, path,
+//!   collection, summary, [[section, heading(, anchor)], …]]`, with the sections its masks
+//!   name (the path and anchors shortened where the title and headings give them: see
+//!   [`card_path`] and [`card_section`]).
 //! - Which part holds a word: the search page carries the parts' first words
 //!   ([`ClientData::parts`], each shortened to the shortest start that sorts after the part
 //!   before); a word belongs to the last part whose first word is not greater than it.
 //! - `search/v/<group>.json`: `[[word, term, doc_freq], …]`, the words of a group that spans
-//!   parts (no stop words). The query algorithm draws the candidates for a word the vocabulary
-//!   does not know (a partly typed last word, a typo) from the word's group; for other groups
-//!   the word's part holds the whole group.
-//! - `search/c/<n>.json`: cards of pages `n·8 … n·8+7`, `[title, path, collection, summary,
-//!   [[anchor, heading], …]]`, for results that are in no loaded head.
+//!   parts (no stop words), when they are too many to go inside its parts. The query algorithm draws the candidates for a word the vocabulary
+//!   does not know (a partly typed last word, a typo, the first word of a compound) from the
+//!   word's group; for other groups the word's part holds the whole group.
+//! - `search/r/<end>.json`: `[[word, term], …]`, the words of the dictionary (four
+//!   letters or more, letters only, no rare compound: [`SearchModel::compound_tail`]) that end in `end`, their last
+//!   three letters: where a compound the site does not use finds its second word.
+//! - `search/c/<n>.json`: cards of pages `n·8 … n·8+7`, `[title, path, collection, summary]`,
+//!   for results that are among no loaded term's best pages.
 //! - `search/facets.json`: facet fields, values and each page's values, loaded after the first
 //!   results show.
 //!
@@ -34,11 +44,14 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use std::fmt::Write as _;
 use std::ops::Range;
 
+/// How many of a term's best pages carry an excerpt.
 pub const HEAD: usize = 10;
 pub const CARDS_PER_CHUNK: usize = 8;
-/// What a part file may grow to before it is cut, estimated from its words, postings and heads.
+/// What a part file may grow to before it is cut, estimated from its words, postings and tops.
 pub const PART_BUDGET: usize = 24 * 1024;
 const EXCERPT_WIDTH: usize = 180;
+/// A split group's word list up to this many bytes goes inside its parts.
+const SMALL_GROUP: usize = 2048;
 
 /// A vocabulary word and its term (none for a stop word).
 type Word<'a> = (&'a str, Option<u32>);
@@ -49,12 +62,15 @@ pub struct Export {
     pub client: ClientData,
 }
 
-/// What the search page carries: where the parts begin and how many pages are searchable.
+/// What the search page carries: where the parts begin, how many pages are searchable, and
+/// the stop words (which need no file).
 #[derive(Debug, Clone, Default)]
 pub struct ClientData {
     /// The first word of each part but the first, shortened; see the module docs.
     pub parts: Vec<String>,
     pub pages: usize,
+    /// The words of the vocabulary that the analyzer drops.
+    pub stop_words: Vec<String>,
 }
 
 /// A JSON string literal.
@@ -65,59 +81,62 @@ fn js(s: &str) -> String {
 /// Whether a site path is one of the files [`export`] writes (a theme may put its search page
 /// in the same folder, as `search/index.html`).
 pub fn is_export_file(path: &str) -> bool {
-    ["search/p/", "search/v/", "search/c/"]
+    ["search/p/", "search/v/", "search/c/", "search/r/"]
         .iter()
         .any(|dir| path.starts_with(dir))
         || path == "search/facets.json"
 }
 
-/// Every search file of the site.
-pub fn export(model: &SearchModel, collections: &[String]) -> Export {
-    let coll_of = collection_numbers(model, collections);
-    let words: Vec<Word> = model
+/// The vocabulary as (word, term), in order.
+fn vocabulary_words(model: &SearchModel) -> Vec<Word<'_>> {
+    model
         .vocabulary
         .iter()
         .map(|(w, t)| (w.as_str(), t.first().copied()))
+        .collect()
+}
+
+/// Where the vocabulary is cut into parts: the first word of each part but the first, each
+/// shortened to the shortest start that sorts after the part before.
+pub fn part_separators(model: &SearchModel) -> Vec<String> {
+    let words = vocabulary_words(model);
+    cut_parts(model, &words)
+        .windows(2)
+        .map(|pair| separator(words[pair[0].end - 1].0, words[pair[1].start].0))
+        .collect()
+}
+
+/// The ranges of `words` the model's separators cut.
+fn part_ranges(model: &SearchModel, words: &[Word]) -> Vec<Range<usize>> {
+    let mut bounds: Vec<usize> = model
+        .parts
+        .iter()
+        .map(|s| words.partition_point(|(w, _)| *w < s.as_str()))
         .collect();
-    let parts = cut_parts(model, &words);
+    bounds.insert(0, 0);
+    bounds.push(words.len());
+    bounds.windows(2).map(|b| b[0]..b[1]).collect()
+}
+
+/// Every search file of the site.
+pub fn export(model: &SearchModel, collections: &[String]) -> Export {
+    let coll_of = collection_numbers(model, collections);
+    let words = vocabulary_words(model);
+    let parts = part_ranges(model, &words);
     let split = split_groups(&words, &parts);
-    let heads: Vec<Vec<(u32, usize)>> = model.terms.iter().map(head_of).collect();
-    // Split only the sections that appear in some head into words, in parallel, once.
-    let needed: FxHashSet<(u32, usize)> = heads.iter().flatten().copied().collect();
-    let mut needed: Vec<(u32, usize)> = needed.into_iter().collect();
-    needed.sort_unstable();
-    // Words are matched by their number in the vocabulary (u32::MAX: not in it), which keeps the
-    // split sections small: at 10,000 pages they hold millions of words.
-    let word_ids: FxHashMap<&str, u32> = model
-        .vocabulary
-        .keys()
-        .enumerate()
-        .map(|(i, w)| (w.as_str(), i as u32))
-        .collect();
-    let tokens: FxHashMap<(u32, usize), Tokens<u32>> = needed
-        .par_iter()
-        .map(|&(page, section)| {
-            let text = model.pages[page as usize].excerpt_source(section);
-            let key = |f: String| word_ids.get(f.as_str()).copied().unwrap_or(u32::MAX);
-            ((page, section), Tokens::new(text, key))
-        })
-        .collect();
+    let (small_groups, mut files) = group_files(model, &words, &split);
     let ctx = PartContext {
         model,
-        heads: &heads,
-        tokens: &tokens,
+        tokens: &head_tokens(model),
         forms: &forms_of_terms(model),
         coll_of: &coll_of,
         split: &split,
+        small_groups: &small_groups,
     };
-    let mut files: Vec<OutputFile> = parts
-        .par_iter()
-        .enumerate()
-        .map(|(n, range)| {
-            OutputFile::bytes(format!("search/p/{n}.bin"), ctx.part(&words[range.clone()]))
-        })
-        .collect();
-    files.extend(group_files(model, &words, &split));
+    files.par_extend(parts.par_iter().enumerate().map(|(n, range)| {
+        OutputFile::bytes(format!("search/p/{n}.bin"), ctx.part(&words[range.clone()]))
+    }));
+    files.extend(ending_files(model));
     files.extend(card_files(model, &coll_of));
     let facets = serde_json::json!({
         "fields": model.facet_fields.iter().map(|(n, l)| serde_json::json!([n, l])).collect::<Vec<_>>(),
@@ -128,17 +147,57 @@ pub fn export(model: &SearchModel, collections: &[String]) -> Export {
         "search/facets.json".into(),
         serde_json::to_vec(&facets).unwrap_or_default(),
     ));
-    let separators = parts
-        .windows(2)
-        .map(|pair| separator(words[pair[0].end - 1].0, words[pair[1].start].0))
-        .collect();
     Export {
         files,
         client: ClientData {
-            parts: separators,
+            parts: model.parts.clone(),
             pages: model.pages.len(),
+            stop_words: words
+                .iter()
+                .filter(|(_, t)| t.is_none())
+                .map(|(w, _)| w.to_string())
+                .collect(),
         },
     }
+}
+
+/// The sections that some head's excerpt is cut from, split into words once, in parallel.
+/// Words are matched by their number in the vocabulary (u32::MAX: not in it), which keeps the
+/// split sections small: at 10,000 pages they hold millions of words.
+fn head_tokens(model: &SearchModel) -> FxHashMap<(u32, usize), Tokens<'_, u32>> {
+    let needed: FxHashSet<(u32, usize)> = model
+        .terms
+        .iter()
+        .flat_map(|t| t.top.iter().take(HEAD))
+        .map(|&(page, mask)| (page, excerpt_section(model, page, mask)))
+        .collect();
+    let mut needed: Vec<(u32, usize)> = needed.into_iter().collect();
+    needed.sort_unstable();
+    let word_ids: FxHashMap<&str, u32> = model
+        .vocabulary
+        .keys()
+        .enumerate()
+        .map(|(i, w)| (w.as_str(), i as u32))
+        .collect();
+    needed
+        .par_iter()
+        .map(|&(page, section)| {
+            let text = model.pages[page as usize].excerpt_source(section);
+            let key = |f: String| word_ids.get(f.as_str()).copied().unwrap_or(u32::MAX);
+            ((page, section), Tokens::new(text, key))
+        })
+        .collect()
+}
+
+/// The section a head's excerpt is cut from: the first its mask names that has text (or, for
+/// section 0, a summary to stand for it), else the first it names (section 0 when it names
+/// none: the term is only in a field value or a related title).
+fn excerpt_section(model: &SearchModel, page: u32, mask: u32) -> usize {
+    let p = &model.pages[page as usize];
+    (0..super::MAX_SECTIONS)
+        .filter(|&k| mask & (1 << k) != 0)
+        .find(|&k| !p.excerpt_source(k).trim().is_empty())
+        .unwrap_or(mask.trailing_zeros() as usize % super::MAX_SECTIONS)
 }
 
 /// Each page's collection as its number in `collections` (-1: none).
@@ -155,14 +214,24 @@ fn collection_numbers(model: &SearchModel, collections: &[String]) -> Vec<i64> {
         .collect()
 }
 
-/// Term → the numbers (in the vocabulary) of the surface words whose analysis includes it, for
-/// excerpts.
+/// Term → the numbers (in the vocabulary) of the surface words whose analysis includes it (for a
+/// synonym's term, also those of what it stands for), for excerpts.
 fn forms_of_terms(model: &SearchModel) -> FxHashMap<u32, FxHashSet<u32>> {
     let mut forms: FxHashMap<u32, FxHashSet<u32>> = FxHashMap::default();
     for (i, terms) in model.vocabulary.values().enumerate() {
         for t in terms {
             forms.entry(*t).or_default().insert(i as u32);
         }
+    }
+    for (key, synonym) in &model.synonyms {
+        let Some(own) = model.term_id(key) else {
+            continue;
+        };
+        let mut extra: FxHashSet<u32> = FxHashSet::default();
+        for t in &synonym.terms {
+            extra.extend(forms.get(t).into_iter().flatten());
+        }
+        forms.entry(own).or_default().extend(extra);
     }
     forms
 }
@@ -214,6 +283,7 @@ fn cut_parts(model: &SearchModel, words: &[Word]) -> Vec<Range<usize>> {
 fn split_groups(words: &[Word], parts: &[Range<usize>]) -> FxHashSet<String> {
     parts
         .windows(2)
+        .filter(|pair| pair[0].end > pair[0].start && pair[1].end > pair[1].start)
         .map(|pair| {
             (
                 shard_key(words[pair[0].end - 1].0),
@@ -225,14 +295,16 @@ fn split_groups(words: &[Word], parts: &[Range<usize>]) -> FxHashSet<String> {
         .collect()
 }
 
-/// The estimated bytes a word adds to a part: itself, and its term the first time it is met.
+/// The estimated bytes a word adds to a part: itself, and its term the first time it is met
+/// (its postings, its top with the cards of those pages, the excerpts of its head).
 fn word_cost(model: &SearchModel, (word, term): Word, seen: &mut FxHashSet<u32>) -> usize {
     let mut cost = word.len() + 8;
     if let Some(t) = term
         && seen.insert(t)
     {
         let df = model.doc_freq(t);
-        cost += 4 * df + 300 * df.min(HEAD);
+        let top = df.min(super::TOP);
+        cost += 2 * df + 130 * top + 250 * df.min(HEAD);
     }
     cost
 }
@@ -247,8 +319,15 @@ fn separator(prev: &str, next: &str) -> String {
     next.chars().take(common_prefix(prev, next) + 1).collect()
 }
 
-/// One file per split group with its words, their terms and how many pages each term is on.
-fn group_files(model: &SearchModel, words: &[Word], split: &FxHashSet<String>) -> Vec<OutputFile> {
+/// The word lists of the split groups: `[[word, term, doc_freq], …]` (no stop words), in a
+/// file of its own for a large group, or, up to [`SMALL_GROUP`] bytes, inside every part that
+/// holds words of the group, so that a typo or a partly typed word costs no extra request.
+fn group_files(
+    model: &SearchModel,
+    words: &[Word],
+    split: &FxHashSet<String>,
+) -> (FxHashMap<String, String>, Vec<OutputFile>) {
+    let mut small = FxHashMap::default();
     let mut files = Vec::new();
     let mut start = 0;
     while start < words.len() {
@@ -271,12 +350,52 @@ fn group_files(model: &SearchModel, words: &[Word], split: &FxHashSet<String>) -
             }
         }
         s.push(']');
-        files.push(OutputFile::bytes(
-            format!("search/v/{}.json", shard_file(&key)),
-            s.into_bytes(),
-        ));
+        if s.len() <= SMALL_GROUP {
+            small.insert(key, s);
+        } else {
+            files.push(OutputFile::bytes(
+                format!("search/v/{}.json", shard_file(&key)),
+                s.into_bytes(),
+            ));
+        }
     }
-    files
+    (small, files)
+}
+
+/// The last three characters of a word: the file of [`ending_files`] it is in.
+pub fn ending_key(word: &str) -> String {
+    let chars: Vec<char> = word.chars().collect();
+    chars[chars.len().saturating_sub(3)..].iter().collect()
+}
+
+/// The words of the dictionary that the query takes as the second word of a compound (of four
+/// letters or more, letters only, see [`SearchModel::compound_tail`]), by their last three
+/// letters.
+fn ending_files(model: &SearchModel) -> Vec<OutputFile> {
+    let mut by_end: std::collections::BTreeMap<String, String> = Default::default();
+    for word in model.vocabulary.keys() {
+        let Some(t) = model.compound_tail(word) else {
+            continue;
+        };
+        if !word.chars().all(char::is_alphabetic) {
+            continue;
+        }
+        let s = by_end.entry(ending_key(word)).or_insert_with(|| "[".into());
+        if s.len() > 1 {
+            s.push(',');
+        }
+        let _ = write!(s, "[{},{t}]", js(word));
+    }
+    by_end
+        .into_iter()
+        .map(|(end, mut s)| {
+            s.push(']');
+            OutputFile::bytes(
+                format!("search/r/{}.json", shard_file(&end)),
+                s.into_bytes(),
+            )
+        })
+        .collect()
 }
 
 /// Cards of [`CARDS_PER_CHUNK`] pages per file.
@@ -290,20 +409,12 @@ fn card_files(model: &SearchModel, coll_of: &[i64]) -> Vec<OutputFile> {
             }
             let _ = write!(
                 s,
-                "[{},{},{},{},[",
+                "[{},{},{},{}]",
                 js(&p.title),
                 js(&p.path),
                 coll_of[n * CARDS_PER_CHUNK + k],
                 js(&p.summary)
             );
-            for (j, sec) in p.sections.iter().enumerate() {
-                if j > 0 {
-                    s.push(',');
-                }
-                let anchor = sec.anchor.as_deref().map_or("null".to_string(), js);
-                let _ = write!(s, "[{anchor},{}]", js(&sec.heading));
-            }
-            s.push_str("]]");
         }
         s.push(']');
         files.push(OutputFile::bytes(
@@ -314,14 +425,29 @@ fn card_files(model: &SearchModel, coll_of: &[i64]) -> Vec<OutputFile> {
     files
 }
 
-/// A term's best pages: (page, first section it occurs in), by impact, ties to the first page.
-fn head_of(t: &super::TermPostings) -> Vec<(u32, usize)> {
-    let mut best: Vec<&super::Posting> = t.postings.iter().collect();
-    best.sort_by(|a, b| b.impact.cmp(&a.impact).then(a.page.cmp(&b.page)));
-    best.into_iter()
-        .take(HEAD)
-        .map(|p| (p.page, p.mask.trailing_zeros() as usize))
-        .collect()
+/// A page's path in a card: `*` stands for the slug of its title and the closing `/`
+/// (`guides/07-water-plans/` of *Water plans* is `guides/07-*`). Paths are slugs and `/`, so a
+/// path never holds a `*` of its own.
+fn card_path(path: &str, title: &str) -> String {
+    let tail = format!("{}/", crate::text::slugify(title));
+    match path.strip_suffix(&tail) {
+        Some(head) if tail.len() > 1 => format!("{head}*"),
+        _ => path.to_string(),
+    }
+}
+
+/// A section in a card: `[section, heading]`, with its anchor after the heading when it is not
+/// the slug of the heading (or when the section has none: `null`).
+fn card_section(s: &mut String, k: usize, sec: &super::SectionDoc) {
+    let _ = write!(s, "[{k},{}", js(&sec.heading));
+    match sec.anchor.as_deref() {
+        Some(a) if a == crate::text::slugify(&sec.heading) => {}
+        Some(a) => {
+            let _ = write!(s, ",{}", js(a));
+        }
+        None => s.push_str(",null"),
+    }
+    s.push(']');
 }
 
 /// An unsigned LEB128 varint.
@@ -335,11 +461,11 @@ fn varint(out: &mut Vec<u8>, mut v: u32) {
 
 struct PartContext<'a> {
     model: &'a SearchModel,
-    heads: &'a [Vec<(u32, usize)>],
     tokens: &'a FxHashMap<(u32, usize), Tokens<'a, u32>>,
     forms: &'a FxHashMap<u32, FxHashSet<u32>>,
     coll_of: &'a [i64],
     split: &'a FxHashSet<String>,
+    small_groups: &'a FxHashMap<String, String>,
 }
 
 impl PartContext<'_> {
@@ -352,7 +478,13 @@ impl PartContext<'_> {
             .filter(|k| self.split.contains(k))
             .collect();
         split.dedup();
-        let split: Vec<String> = split.iter().map(|k| js(k)).collect();
+        let split: Vec<String> = split
+            .iter()
+            .map(|k| match self.small_groups.get(k) {
+                Some(list) => format!("[{},{list}]", js(k)),
+                None => js(k),
+            })
+            .collect();
         let mut s = format!("{{\"g\":[{}],\"w\":[", split.join(","));
         for (i, (word, term)) in words.iter().enumerate() {
             if let Some(t) = term
@@ -363,25 +495,41 @@ impl PartContext<'_> {
             if i > 0 {
                 s.push(',');
             }
-            let _ = write!(s, "[{},{}]", js(word), term.map_or(-1, i64::from));
+            let _ = write!(s, "[{},{}", js(word), term.map_or(-1, i64::from));
+            if let Some(syn) = self.model.synonyms.get(*word) {
+                let shown: Vec<String> = syn.shown.iter().map(|x| js(x)).collect();
+                let _ = write!(s, ",[{}]", shown.join(","));
+            }
+            s.push(']');
         }
         s.push_str("],\"t\":[");
         let mut postings = Vec::new();
+        // page → the sections its masks name in this part's tops
+        let mut cards: std::collections::BTreeMap<u32, u32> = Default::default();
         for (i, &t) in terms.iter().enumerate() {
             if i > 0 {
                 s.push(',');
             }
-            let list = &self.model.terms[t as usize].postings;
-            let _ = write!(s, "[{t},{},", list.len());
-            self.head(&mut s, t);
+            let term = &self.model.terms[t as usize];
+            let _ = write!(s, "[{t},{},{},", term.postings.len(), term.scale);
+            self.top(&mut s, t);
             s.push(']');
+            for &(page, mask) in &term.top {
+                *cards.entry(page).or_insert(0) |= mask;
+            }
             let mut prev = 0u32;
-            for p in list {
+            for p in &term.postings {
                 varint(&mut postings, p.page - prev);
-                varint(&mut postings, p.impact);
-                varint(&mut postings, p.mask);
+                postings.push((p.impact / term.scale) as u8);
                 prev = p.page;
             }
+        }
+        s.push_str("],\"c\":[");
+        for (i, (&page, &mask)) in cards.iter().enumerate() {
+            if i > 0 {
+                s.push(',');
+            }
+            self.card(&mut s, page, mask);
         }
         s.push_str("]}");
         let mut out = Vec::with_capacity(4 + s.len() + postings.len());
@@ -391,45 +539,63 @@ impl PartContext<'_> {
         out
     }
 
-    /// A term's head: `[[page, title, path, collection, anchor, heading, excerpt, marks], …]`.
-    fn head(&self, s: &mut String, t: u32) {
+    /// A term's top: `[[page, mask, section, excerpt, marks], …, [page, mask], …]`.
+    fn top(&self, s: &mut String, t: u32) {
         s.push('[');
         let empty = FxHashSet::default();
         let forms = self.forms.get(&t).unwrap_or(&empty);
-        for (i, &(page, section)) in self.heads[t as usize].iter().enumerate() {
+        for (i, &(page, mask)) in self.model.terms[t as usize].top.iter().enumerate() {
             if i > 0 {
                 s.push(',');
             }
-            let p = &self.model.pages[page as usize];
-            let sec = p.sections.get(section);
-            let (snippet, marks) = match self.tokens.get(&(page, section)) {
-                Some(tokens) => excerpt_of(tokens, |f| forms.contains(f), EXCERPT_WIDTH),
-                None => (String::new(), Vec::new()),
-            };
-            // JavaScript strings count UTF-16 code units, not bytes
-            let units = |byte: usize| snippet[..byte].encode_utf16().count();
-            let anchor = sec
-                .and_then(|x| x.anchor.as_deref())
-                .map_or("null".to_string(), js);
-            let heading = sec.map_or("", |x| x.heading.as_str());
-            let _ = write!(
-                s,
-                "[{page},{},{},{},{anchor},{},{},[",
-                js(&p.title),
-                js(&p.path),
-                self.coll_of[page as usize],
-                js(heading),
-                js(&snippet)
-            );
-            for (j, (a, b)) in marks.iter().enumerate() {
-                if j > 0 {
-                    s.push(',');
+            let _ = write!(s, "[{page},{mask}");
+            if i < HEAD {
+                let section = excerpt_section(self.model, page, mask);
+                let (snippet, marks) = match self.tokens.get(&(page, section)) {
+                    Some(tokens) => excerpt_of(tokens, |f| forms.contains(f), EXCERPT_WIDTH),
+                    None => (String::new(), Vec::new()),
+                };
+                // JavaScript strings count UTF-16 code units, not bytes
+                let units = |byte: usize| snippet[..byte].encode_utf16().count();
+                let _ = write!(s, ",{section},{},[", js(&snippet));
+                for (j, (a, b)) in marks.iter().enumerate() {
+                    if j > 0 {
+                        s.push(',');
+                    }
+                    let _ = write!(s, "[{},{}]", units(*a), units(*b));
                 }
-                let _ = write!(s, "[{},{}]", units(*a), units(*b));
+                s.push(']');
             }
-            s.push_str("]]");
+            s.push(']');
         }
         s.push(']');
+    }
+
+    /// A page's card: `[page, title, path, collection, summary, [[section, heading(, anchor)],
+    /// …]]`, with the sections of `mask` that have an anchor or a heading (see [`card_path`]
+    /// and [`card_section`]).
+    fn card(&self, s: &mut String, page: u32, mask: u32) {
+        let p = &self.model.pages[page as usize];
+        let _ = write!(
+            s,
+            "[{page},{},{},{},{},[",
+            js(&p.title),
+            js(&card_path(&p.path, &p.title)),
+            self.coll_of[page as usize],
+            js(&p.summary)
+        );
+        let mut first = true;
+        for (k, sec) in p.sections.iter().enumerate().take(super::MAX_SECTIONS) {
+            if mask & (1 << k) == 0 || (sec.anchor.is_none() && sec.heading.is_empty()) {
+                continue;
+            }
+            if !first {
+                s.push(',');
+            }
+            first = false;
+            card_section(s, k, sec);
+        }
+        s.push_str("]]");
     }
 }
 
@@ -461,16 +627,16 @@ mod tests {
         let mut m = SearchModel::default();
         for (i, (w, df)) in words.iter().enumerate() {
             m.vocabulary.insert(w.clone(), vec![i as u32]);
-            m.terms.push(super::super::TermPostings {
-                term: w.clone(),
-                postings: (0..*df as u32)
+            m.terms.push(super::super::TermPostings::new(
+                w.clone(),
+                (0..*df as u32)
                     .map(|page| super::super::Posting {
                         page,
                         impact: 1,
                         mask: 1,
                     })
                     .collect(),
-            });
+            ));
         }
         m
     }

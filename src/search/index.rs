@@ -22,13 +22,31 @@ const TOKENIZER: &str = "kennisbank_nl";
 /// The text fields of the index with their boosts.
 type BoostedFields = Vec<(Field, f32)>;
 
-/// Text fields and their boosts: a word in a title weighs three times a word in the body.
-const FIELDS: [(&str, f32); 4] = [
+/// Text fields and their boosts: a word in a title weighs three times a word in the body. The
+/// values of a page's fields (with their labels) and the titles of the pages it is related to
+/// (with the relation's name) are fields of their own; their boosts were chosen on the
+/// relevance queries of `tests/relevance/` (see BENCHMARKS.md).
+pub const FIELDS: [(&str, f32); 6] = [
     ("title", 3.0),
     ("headings", 2.0),
     ("summary", 1.5),
     ("body", 1.0),
+    ("fields", FIELD_BOOST),
+    ("related", RELATED_BOOST),
 ];
+const FIELD_BOOST: f32 = 4.0;
+const RELATED_BOOST: f32 = 2.0;
+
+/// What a match on page `i` weighs: its own `search_weight`, else its collection's, else 1.
+fn search_weight(site: &Site, i: usize) -> f64 {
+    let page = &site.nodes[i].page;
+    page.search_weight
+        .or_else(|| {
+            let c = page.collection.as_ref()?;
+            site.config.collections.get(c)?.search_weight
+        })
+        .unwrap_or(1.0)
+}
 
 /// Which pages are searchable: every page but the home page and empty generated lists.
 fn searchable(site: &Site, bodies: &[Rendered], i: usize) -> bool {
@@ -62,18 +80,43 @@ pub fn build_timed(
 /// thread (`serve` builds it after the pages are shown).
 pub struct SearchInput {
     pages: Vec<PageDoc>,
+    /// The boost of each of [`FIELDS`], in that order ([`SearchInput::with_boosts`]).
+    boosts: [f32; FIELDS.len()],
     facets: Facets,
+    /// `[search.synonyms]` of site.toml.
+    synonyms: Vec<(String, Vec<String>)>,
 }
 
 /// The searchable pages of a site and their facets; `collection_label` names the facet of the
 /// collections (the theme's string `search.collection_facet`).
 pub fn prepare(site: &Site, bodies: &[Rendered], collection_label: &str) -> SearchInput {
     let ids: Vec<usize> = (0..site.nodes.len())
-        .filter(|&i| searchable(site, bodies, i))
+        .filter(|&i| searchable(site, bodies, i) && search_weight(site, i) > 0.0)
         .collect();
     SearchInput {
         pages: ids.iter().map(|&i| page_doc(site, bodies, i)).collect(),
+        boosts: FIELDS.map(|(_, boost)| boost),
         facets: facets(site, &ids, collection_label),
+        synonyms: site
+            .config
+            .search
+            .synonyms
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect(),
+    }
+}
+
+impl SearchInput {
+    /// The same input with other boosts for the fields named (the others keep theirs): how the
+    /// boosts of [`FIELDS`] are measured on the relevance queries (`tests/relevance.rs`).
+    pub fn with_boosts(mut self, boosts: &[(&str, f32)]) -> Self {
+        for (name, boost) in boosts {
+            if let Some(i) = FIELDS.iter().position(|(n, _)| n == name) {
+                self.boosts[i] = *boost;
+            }
+        }
+        self
     }
 }
 
@@ -83,7 +126,12 @@ pub fn build_prepared(
     dir: Option<&Path>,
     laps: &mut Vec<(&'static str, std::time::Duration)>,
 ) -> Result<SearchModel, String> {
-    let SearchInput { pages, facets } = input;
+    let SearchInput {
+        pages,
+        boosts,
+        facets,
+        synonyms,
+    } = input;
 
     let mut clock = std::time::Instant::now();
     let mut lap = |name: &'static str, laps: &mut Vec<(&'static str, std::time::Duration)>| {
@@ -93,43 +141,97 @@ pub fn build_prepared(
     };
     let corpus = Corpus::tokenize(&pages);
     lap("  tokenize", laps);
-    let mut analyzer = Analyzer::for_words(corpus.words.iter().copied());
-
-    // Every distinct surface word analysed once; terms numbered as they are met.
-    let mut term_ids: FxHashMap<String, u32> = FxHashMap::default();
-    let mut term_texts: Vec<String> = Vec::new();
-    let mut word_terms: Vec<Vec<u32>> = Vec::with_capacity(corpus.words.len());
-    let mut vocabulary_ids: BTreeMap<String, Vec<u32>> = BTreeMap::new();
-    let mut tokenizer_map: FxHashMap<String, Vec<String>> = FxHashMap::default();
-    for w in &corpus.words {
-        let Some(a) = analyzer.analyze(w) else {
-            word_terms.push(Vec::new());
-            continue;
-        };
-        let ts: Vec<u32> = a
-            .terms
+    // The synonyms' keys belong to the dictionary too: the query splits words with it.
+    let keys: Vec<String> = synonyms.iter().map(|(k, _)| k.clone()).collect();
+    let mut analyzer = Analyzer::for_words(
+        corpus
+            .words
             .iter()
-            .map(|t| {
-                *term_ids.entry(t.clone()).or_insert_with(|| {
-                    term_texts.push(t.clone());
-                    (term_texts.len() - 1) as u32
-                })
-            })
-            .collect();
-        vocabulary_ids.entry(a.folded).or_insert_with(|| ts.clone());
-        tokenizer_map.insert(w.to_string(), a.terms);
-        word_terms.push(ts);
-    }
-    let masks = corpus.section_masks(&word_terms);
+            .copied()
+            .chain(keys.iter().map(String::as_str)),
+    );
+    let terms = TermTable::analyze(&mut analyzer, &corpus.words);
+    let masks = corpus.section_masks(&terms.word_terms);
     lap("  analyze", laps);
 
-    let (index, fields, page_field) = create_index(dir, Arc::new(tokenizer_map))?;
+    let (index, fields, page_field) = create_index(dir, Arc::new(terms.tokenizer_map), &boosts)?;
     write_documents(&index, &fields, page_field, &pages)?;
     lap("  tantivy", laps);
-    let mut scores = read_impacts(&index, &fields, page_field, &term_ids)?;
+    let scores = read_impacts(&index, &fields, page_field, &terms.ids)?;
     lap("  bm25", laps);
 
-    // Terms in text order, so that the model (and the export) does not depend on hash order.
+    let (terms, vocabulary) = postings(&pages, &terms.texts, terms.vocabulary, scores, &masks);
+    let (facet_fields, facet_values, page_facets) = facets;
+    let mut model = SearchModel {
+        pages,
+        vocabulary,
+        terms,
+        facet_fields,
+        facet_values,
+        page_facets,
+        ..Default::default()
+    };
+    super::synonyms::add(&mut model, &synonyms);
+    model.finish();
+    lap("  model", laps);
+    Ok(model)
+}
+
+/// Every distinct surface word analysed once, and the terms numbered as they are met.
+struct TermTable {
+    /// Term text → number.
+    ids: FxHashMap<String, u32>,
+    texts: Vec<String>,
+    /// For each corpus word (by number), its terms.
+    word_terms: Vec<Vec<u32>>,
+    /// Folded surface word → its terms.
+    vocabulary: BTreeMap<String, Vec<u32>>,
+    /// Raw word → its terms' texts, for the tokenizer tantivy indexes with.
+    tokenizer_map: FxHashMap<String, Vec<String>>,
+}
+
+impl TermTable {
+    fn analyze(analyzer: &mut Analyzer, words: &[&str]) -> Self {
+        let mut t = TermTable {
+            ids: FxHashMap::default(),
+            texts: Vec::new(),
+            word_terms: Vec::with_capacity(words.len()),
+            vocabulary: BTreeMap::new(),
+            tokenizer_map: FxHashMap::default(),
+        };
+        for w in words {
+            let Some(a) = analyzer.analyze(w) else {
+                t.word_terms.push(Vec::new());
+                continue;
+            };
+            let ts: Vec<u32> = a
+                .terms
+                .iter()
+                .map(|term| {
+                    *t.ids.entry(term.clone()).or_insert_with(|| {
+                        t.texts.push(term.clone());
+                        (t.texts.len() - 1) as u32
+                    })
+                })
+                .collect();
+            t.vocabulary.entry(a.folded).or_insert_with(|| ts.clone());
+            t.tokenizer_map.insert(w.to_string(), a.terms);
+            t.word_terms.push(ts);
+        }
+        t
+    }
+}
+
+/// The model's postings from tantivy's scores: per term (in text order, so that the model does
+/// not depend on hash order) and page, the summed score times the page's weight, and the
+/// sections it occurs in; and the vocabulary with the terms renumbered.
+fn postings(
+    pages: &[PageDoc],
+    term_texts: &[String],
+    vocabulary: BTreeMap<String, Vec<u32>>,
+    mut scores: Vec<Vec<(u32, f32)>>,
+    masks: &[FxHashMap<u32, u32>],
+) -> (Vec<TermPostings>, BTreeMap<String, Vec<u32>>) {
     let mut order: Vec<u32> = (0..term_texts.len() as u32).collect();
     order.sort_by(|&a, &b| term_texts[a as usize].cmp(&term_texts[b as usize]));
     let mut renumber = vec![0u32; term_texts.len()];
@@ -155,45 +257,48 @@ pub fn build_prepared(
                 .into_iter()
                 .map(|(page, score)| Posting {
                     page,
-                    impact: ((score * IMPACT_SCALE).round() as u32).max(1),
+                    impact: impact(score, pages[page as usize].weight),
                     mask: masks[page as usize].get(&old).copied().unwrap_or(1),
                 })
                 .collect();
-            TermPostings {
-                term: term_texts[old as usize].clone(),
-                postings,
-            }
+            TermPostings::new(term_texts[old as usize].clone(), postings)
         })
         .collect();
-    let vocabulary = vocabulary_ids
+    let vocabulary = vocabulary
         .into_iter()
         .map(|(w, ts)| (w, ts.into_iter().map(|t| renumber[t as usize]).collect()))
         .collect();
-    let (facet_fields, facet_values, page_facets) = facets;
-    lap("  model", laps);
-    Ok(SearchModel {
-        pages,
-        vocabulary,
-        terms,
-        facet_fields,
-        facet_values,
-        page_facets,
-    })
+    (terms, vocabulary)
 }
 
-/// A page's texts as (section, word numbers); the title and summary count as section 0.
+/// A score as the integer both clients add: boost × BM25 × the page's weight, scaled, at least 1.
+fn impact(score: f32, weight: f32) -> u32 {
+    ((score * weight * IMPACT_SCALE).round() as u32).max(1)
+}
+
+/// Field values and related titles sit in no section: a hit on them alone links to the top of
+/// the page, and they do not draw a hit away from the section its words occur in.
+const NO_SECTION: usize = usize::MAX;
+
+/// A page's texts as (section, word numbers); the title and summary count as section 0, field
+/// values and related titles as [`NO_SECTION`].
 type PageUnits = Vec<(usize, Vec<u32>)>;
 
 /// The title, summary and section texts of a page, with the section each belongs to.
 fn page_texts(p: &PageDoc) -> impl Iterator<Item = (usize, &str)> {
-    [(0, p.title.as_str()), (0, p.summary.as_str())]
-        .into_iter()
-        .chain(
-            p.sections
-                .iter()
-                .enumerate()
-                .map(|(k, s)| (k, s.text.as_str())),
-        )
+    [
+        (0, p.title.as_str()),
+        (0, p.summary.as_str()),
+        (NO_SECTION, p.facts.as_str()),
+        (NO_SECTION, p.related.as_str()),
+    ]
+    .into_iter()
+    .chain(
+        p.sections
+            .iter()
+            .enumerate()
+            .map(|(k, s)| (k, s.text.as_str())),
+    )
 }
 
 /// The searchable text split into words once: distinct surface words, and per page and
@@ -266,7 +371,10 @@ impl<'a> Corpus<'a> {
             .map(|units| {
                 let mut masks: FxHashMap<u32, u32> = FxHashMap::default();
                 for (section, seq) in units {
-                    let bit = 1u32 << (*section).min(MAX_SECTIONS - 1);
+                    let bit = match *section {
+                        NO_SECTION => 0,
+                        s => 1u32 << s.min(MAX_SECTIONS - 1),
+                    };
                     for &w in seq {
                         for &t in &word_terms[w as usize] {
                             *masks.entry(t).or_insert(0) |= bit;
@@ -280,7 +388,8 @@ impl<'a> Corpus<'a> {
 }
 
 fn page_doc(site: &Site, bodies: &[Rendered], i: usize) -> PageDoc {
-    let page = &site.nodes[i].page;
+    let node = &site.nodes[i];
+    let page = &node.page;
     let body = &bodies[i];
     let sections = body
         .sections
@@ -292,18 +401,103 @@ fn page_doc(site: &Site, bodies: &[Rendered], i: usize) -> PageDoc {
             text: body.section_text(k).to_string(),
         })
         .collect();
+    let related = node
+        .relations
+        .iter()
+        .chain(node.inverse.iter())
+        .filter(|(_, links)| !links.is_empty())
+        .map(|(name, links)| {
+            let titles: Vec<&str> = links
+                .iter()
+                .map(|l| site.nodes[l.node].page.title.as_str())
+                .collect();
+            format!("{name}: {}\n", titles.join(", "))
+        })
+        .collect();
     PageDoc {
         title: page.title.clone(),
         path: page.path.clone(),
         collection: page.collection.clone(),
         summary: page.summary.clone().unwrap_or_default(),
         sections,
+        facts: facts(site, page),
+        related,
+        weight: search_weight(site, i) as f32,
     }
+}
+
+/// A page's collection (its title and singular) and field values as text, one line a field:
+/// `Label: value, value`, in the order the collection declares its fields (then any undeclared
+/// ones). Dates and booleans are left out.
+fn facts(site: &Site, page: &crate::content::Page) -> String {
+    use crate::config::FieldKind;
+    use serde_json::Value;
+    let declared = page
+        .collection
+        .as_ref()
+        .and_then(|c| site.config.collections.get(c))
+        .map(|cc| &cc.fields);
+    let label = |name: &str| {
+        declared
+            .and_then(|f| f.get(name))
+            .and_then(|spec| spec.label.clone())
+            .unwrap_or_else(|| capitalise(name))
+    };
+    let is_searchable = |name: &str| {
+        declared
+            .and_then(|f| f.get(name))
+            .is_none_or(|spec| !matches!(spec.kind, FieldKind::Date | FieldKind::Boolean))
+    };
+    fn text(v: &Value) -> Option<String> {
+        match v {
+            Value::String(s) => Some(s.clone()),
+            Value::Number(n) => Some(n.to_string()),
+            Value::Array(items) => {
+                let parts: Vec<String> = items.iter().filter_map(text).collect();
+                (!parts.is_empty()).then(|| parts.join(", "))
+            }
+            Value::Object(map) => {
+                let parts: Vec<String> = map.values().filter_map(text).collect();
+                (!parts.is_empty()).then(|| parts.join(" "))
+            }
+            Value::Bool(_) | Value::Null => None,
+        }
+    }
+    let order = declared.into_iter().flat_map(|f| f.keys()).chain(
+        page.fields
+            .keys()
+            .filter(|k| declared.is_none_or(|f| !f.contains_key(*k))),
+    );
+    // The collection's name first, so that `cases water` finds the cases related to water.
+    let mut out = String::new();
+    if let Some(cc) = page
+        .collection
+        .as_ref()
+        .and_then(|c| site.config.collections.get(c))
+    {
+        out.push_str(&cc.title);
+        if let Some(one) = &cc.singular {
+            out.push_str(&format!(", {one}"));
+        }
+        out.push('\n');
+    }
+    for name in order {
+        if let Some(value) = page
+            .fields
+            .get(name)
+            .filter(|_| is_searchable(name))
+            .and_then(text)
+        {
+            out.push_str(&format!("{}: {value}\n", label(name)));
+        }
+    }
+    out
 }
 
 fn create_index(
     dir: Option<&Path>,
     terms: Arc<FxHashMap<String, Vec<String>>>,
+    boosts: &[f32; FIELDS.len()],
 ) -> Result<(Index, BoostedFields, Field), String> {
     let mut schema = Schema::builder();
     let text = TextOptions::default().set_indexing_options(
@@ -313,7 +507,8 @@ fn create_index(
     );
     let fields: Vec<(Field, f32)> = FIELDS
         .iter()
-        .map(|(name, boost)| (schema.add_text_field(name, text.clone()), *boost))
+        .zip(boosts)
+        .map(|((name, _), boost)| (schema.add_text_field(name, text.clone()), *boost))
         .collect();
     let page_field =
         schema.add_u64_field("page", NumericOptions::default().set_fast().set_stored());
@@ -369,6 +564,8 @@ fn write_documents(
             .collect::<Vec<_>>()
             .join("\n");
         doc.add_text(fields[3].0, body);
+        doc.add_text(fields[4].0, &p.facts);
+        doc.add_text(fields[5].0, &p.related);
         writer.add_document(doc).map_err(|e| e.to_string())?;
     }
     writer

@@ -10,7 +10,9 @@ pub mod export;
 pub mod index;
 pub mod offline;
 pub mod query;
+pub mod synonyms;
 
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -18,6 +20,9 @@ use std::collections::BTreeMap;
 pub const IMPACT_SCALE: f32 = 1000.0;
 /// Sections beyond this share the last bit of a posting's section mask.
 pub const MAX_SECTIONS: usize = 32;
+/// How many of a term's best pages the export carries with the term, with their cards and
+/// section masks ([`TermPostings::top`]).
+pub const TOP: usize = 50;
 
 /// A searchable page.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -29,6 +34,12 @@ pub struct PageDoc {
     pub summary: String,
     /// Section 0 is the top of the page; the others are its `h2`/`h3` sections.
     pub sections: Vec<SectionDoc>,
+    /// The values of its fields, a line each: `Label: value, value`.
+    pub facts: String,
+    /// The titles of the pages it is related to, a line per relation: `name: Title, Title`.
+    pub related: String,
+    /// What a match on the page weighs (its `search_weight`, or its collection's; 1 by default).
+    pub weight: f32,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -42,7 +53,8 @@ pub struct SectionDoc {
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
 pub struct Posting {
     pub page: u32,
-    /// Σ over fields of boost × BM25, times [`IMPACT_SCALE`], rounded.
+    /// Σ over fields of boost × BM25, times [`IMPACT_SCALE`] and the page's weight, rounded to
+    /// a multiple of the term's scale ([`TermPostings::scale`]).
     pub impact: u32,
     /// Bit `s` set when the term occurs in section `s` (the last bit for every section from 31 on).
     pub mask: u32,
@@ -53,6 +65,53 @@ pub struct TermPostings {
     pub term: String,
     /// Sorted by page.
     pub postings: Vec<Posting>,
+    /// The unit of the term's impacts: every impact is a multiple of it, at most 255 times it,
+    /// so that the export writes an impact in one byte ([`SearchModel::finish`]).
+    pub scale: u32,
+    /// The term's [`TOP`] best pages with their section masks, best first (highest impact,
+    /// then the first page). The query reads section masks only here: the browser gets them
+    /// with these pages' cards, not with every posting.
+    pub top: Vec<(u32, u32)>,
+}
+
+impl TermPostings {
+    pub fn new(term: String, postings: Vec<Posting>) -> Self {
+        TermPostings {
+            term,
+            postings,
+            scale: 1,
+            top: Vec::new(),
+        }
+    }
+
+    /// Round every impact to a multiple of the term's scale (the highest impact / 255, rounded
+    /// up; at least 1), and pick the term's best pages.
+    fn quantize(&mut self) {
+        let max = self.postings.iter().map(|p| p.impact).max().unwrap_or(1);
+        self.scale = max.div_ceil(255).max(1);
+        for p in &mut self.postings {
+            let q = (f64::from(p.impact) / f64::from(self.scale)).round() as u32;
+            p.impact = q.clamp(1, 255) * self.scale;
+        }
+        let mut best: Vec<&Posting> = self.postings.iter().collect();
+        best.sort_by(|a, b| b.impact.cmp(&a.impact).then(a.page.cmp(&b.page)));
+        self.top = best.iter().take(TOP).map(|p| (p.page, p.mask)).collect();
+    }
+
+    /// The section mask of `page`, when it is one of the term's best pages.
+    pub fn top_mask(&self, page: u32) -> Option<u32> {
+        self.top.iter().find(|(p, _)| *p == page).map(|(_, m)| *m)
+    }
+}
+
+/// A word of `[search.synonyms]`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Synonym {
+    /// What it was searched as, as `interpreted` reports it: the key itself first when the
+    /// site uses it, then each thing it stands for.
+    pub shown: Vec<String>,
+    /// The terms of all of those, whose words excerpts mark.
+    pub terms: Vec<u32>,
 }
 
 /// A facet value: the field it belongs to, its value and its label.
@@ -75,6 +134,13 @@ pub struct SearchModel {
     pub facet_values: Vec<FacetValue>,
     /// For each page, the indexes of its facet values.
     pub page_facets: Vec<Vec<u32>>,
+    /// Folded synonym key → what it stands for. Its vocabulary entry is a term of its own
+    /// that holds them all ([`synonyms`]).
+    pub synonyms: BTreeMap<String, Synonym>,
+    /// Where the vocabulary is cut into the parts of the export: the first word of every part
+    /// but the first ([`export::part_separators`]). Expansions of a word are drawn from at most
+    /// two parts, so that the browser fetches little for them.
+    pub parts: Vec<String>,
 }
 
 impl PageDoc {
@@ -90,6 +156,39 @@ impl PageDoc {
 }
 
 impl SearchModel {
+    /// What is derived from the finished postings: impacts in a byte each (a multiple of each
+    /// term's scale; the ranking keeps 1/255 of a term's best impact), each term's best pages,
+    /// and where the export cuts the vocabulary.
+    pub fn finish(&mut self) {
+        self.terms.par_iter_mut().for_each(TermPostings::quantize);
+        self.parts = export::part_separators(self);
+    }
+
+    /// The part of the export a (folded) word is in, or would be in.
+    pub fn part_of(&self, word: &str) -> usize {
+        self.parts.partition_point(|s| s.as_str() <= word)
+    }
+
+    /// Whether the query may split a word into `word`: a word of the site (its own term, not a
+    /// stop word) of at least four letters, the dictionary the analyzer splits compounds with.
+    pub fn in_dictionary(&self, word: &str) -> Option<u32> {
+        if word.chars().count() < analyzer::MIN_PART {
+            return None;
+        }
+        self.term_id(word)
+    }
+
+    /// Whether the query may take `word` as the second word of a compound it splits: a word of
+    /// the dictionary ([`SearchModel::in_dictionary`]) that the analyzer does not split itself,
+    /// or a compound on at least 1 % of the pages (`samenwerking` in `regiosamenwerking`). Rare
+    /// compounds are left out: on a site with tens of thousands of them they would make the
+    /// lists of second words ([`export`]) too large to fetch.
+    pub fn compound_tail(&self, word: &str) -> Option<u32> {
+        let t = self.in_dictionary(word)?;
+        let simple = self.vocabulary.get(word).is_some_and(|ts| ts.len() == 1);
+        (simple || self.doc_freq(t) * 100 >= self.pages.len()).then_some(t)
+    }
+
     /// The term a surface word is indexed under, if it is known and not a stop word.
     pub fn term_id(&self, word: &str) -> Option<u32> {
         self.vocabulary.get(word).and_then(|t| t.first().copied())
@@ -143,26 +242,17 @@ pub fn answer(
     limit: usize,
 ) -> serde_json::Value {
     let results = query::search(model, q, filters);
-    let term_set: std::collections::HashSet<u32> = results
-        .words
-        .iter()
-        .flat_map(|w| w.terms.iter().map(|(t, _)| *t))
-        .collect();
-    let forms: Vec<String> = model
-        .vocabulary
-        .iter()
-        .filter(|(_, terms)| terms.iter().any(|t| term_set.contains(t)))
-        .map(|(w, _)| w.clone())
-        .collect();
+    let forms = highlighted_forms(model, &results.words);
     let items: Vec<serde_json::Value> = results
         .hits
         .iter()
         .take(limit)
         .map(|h| {
             let page = &model.pages[h.page as usize];
-            let section = page.sections.get(h.section);
+            let section_index = query::section_of(model, &results.words, h.page);
+            let section = page.sections.get(section_index);
             let anchor = section.and_then(|s| s.anchor.as_deref());
-            let text = page.excerpt_source(h.section);
+            let text = page.excerpt_source(section_index);
             let (excerpt, marks) = query::excerpt(text, &forms, 180);
             let url =
                 config.site_url(&page.path) + &anchor.map(|a| format!("#{a}")).unwrap_or_default();
@@ -177,12 +267,41 @@ pub fn answer(
             })
         })
         .collect();
+    let interpreted: Vec<serde_json::Value> = results
+        .words
+        .iter()
+        .filter_map(|w| {
+            let how = w.how?;
+            Some(serde_json::json!({ "word": w.word, "as": w.shown, "how": how }))
+        })
+        .collect();
     serde_json::json!({
         "query": q,
+        "interpreted": interpreted,
         "total": results.hits.len(),
         "partial": results.partial,
         "results": items,
     })
+}
+
+/// The surface words an excerpt marks: every word of the vocabulary that shares a term with the
+/// query (for a synonym, with what it stands for).
+fn highlighted_forms(model: &SearchModel, words: &[query::QueryWord]) -> Vec<String> {
+    let mut term_set: std::collections::HashSet<u32> = words
+        .iter()
+        .flat_map(|w| w.terms().map(|(t, _)| t))
+        .collect();
+    for w in words {
+        if let Some(s) = model.synonyms.get(&w.word) {
+            term_set.extend(&s.terms);
+        }
+    }
+    model
+        .vocabulary
+        .iter()
+        .filter(|(_, terms)| terms.iter().any(|t| term_set.contains(t)))
+        .map(|(w, _)| w.clone())
+        .collect()
 }
 
 /// A facet value no page has: a filter on it keeps nothing.

@@ -2,21 +2,41 @@
 //! `kennisbank search` run it on the same integer impacts, so they return the same pages in the
 //! same order. Change one, change the other, and the parity test will tell.
 //!
-//! 1. The query is split into words and folded ([`super::analyzer::fold`]).
-//! 2. Each word expands to index terms, each with a weight. A word of the vocabulary stands for
-//!    its own term (4); a stop word is ignored. A word the vocabulary does not know stands, when
-//!    it is the last word and the query does not end with a space, for the words it begins (3:
-//!    a partly typed word); when it begins none, and it has 5+ letters, for the words at edit
-//!    distance 1 (2) or, for words of 9+ letters, 2 (1). Candidates come from the word's group
-//!    (its first three letters, [`super::shard_key`]), best first (prefixes: most pages first;
-//!    typos: nearest, then most pages), at most [`MAX_EXPANSIONS`] words, and stop once their
+//! 1. The query is split into words and folded ([`super::analyzer::fold`]); stop words are
+//!    left out.
+//! 2. Each word stands for one or more *slots* of index terms, each term with a weight; a page
+//!    has the word when it has a term of every slot. A word of the vocabulary stands for its own
+//!    term (weight 4); a synonym key of site.toml is such a word, whose term holds what it
+//!    stands for ([`super::synonyms`]). A word the vocabulary does not know stands, in this
+//!    order of trial:
+//!    - when it is the last word and the query does not end with a space, for the words it
+//!      begins (3: a partly typed word);
+//!    - when it splits into two words of the dictionary the analyzer splits compounds with
+//!      (words of four letters or more, the second not a rare compound; a linking `s` or `e`
+//!      may sit between them), for those
+//!      two, as two slots (3): `ettenleur` for *Etten-Leur*, `samenwerkingsvorm` for
+//!      *samenwerking* and *vorm*. Of the splits, the longest first part wins;
+//!    - when it has 5+ letters, for the words at edit distance 1 (2) or, for words of 9+
+//!      letters, 2 (1).
+//!
+//!    Candidates of a partly typed word or a typo come from the word's group (its first three
+//!    letters, [`super::shard_key`]), best first (prefixes: most pages first; typos: nearest,
+//!    then most pages), at most [`MAX_EXPANSIONS`] words, from at most [`EXPANSION_PARTS`]
+//!    parts of the export (the word's own and the first other one met), and stop once their
 //!    terms hold more than [`EXPANSION_POSTINGS`] postings (the first is always taken): that
 //!    bounds what the browser must fetch for a word.
-//! 3. A page's score for a word is the best impact × weight among the word's terms; its score for
-//!    the query is the sum over words. Pages with every word come first (AND); when no page has
-//!    them all, pages with the most words (OR), flagged as partial.
-//! 4. Filters keep pages with every given facet value. Ties go to the page that comes first in the
-//!    site.
+//! 3. A page's score for a slot is the best impact × weight among the slot's terms; for a word,
+//!    the mean over its slots (rounded down); for the query, the sum over words. Pages with
+//!    every word come first (AND); when no page has them all, pages with the most words (OR),
+//!    flagged as partial. Among pages with as many words, those among the best pages of some
+//!    term of the query ([`super::TermPostings::top`]) come first: the browser has their cards
+//!    with the terms' parts, so the first results of any query need no other file. (A term on
+//!    at most [`super::TOP`] pages has them all among its best, so on a small site, or when a
+//!    query word is rare, this changes nothing.)
+//! 4. Filters keep pages with every given facet value. Ties go to the page that comes first in
+//!    the site.
+//! 5. A hit links to the section where most query words occur, as the section masks of the
+//!    terms' best pages tell ([`super::TermPostings::top`]); on other pages, to the top.
 
 use super::SearchModel;
 use super::analyzer::{fold, words};
@@ -25,31 +45,67 @@ use std::collections::HashMap;
 
 pub const EXACT: u64 = 4;
 pub const PREFIX: u64 = 3;
+pub const COMPOUND: u64 = 3;
 pub const FUZZY_1: u64 = 2;
 pub const FUZZY_2: u64 = 1;
 pub const MAX_EXPANSIONS: usize = 50;
 /// Expansion candidates are taken while their distinct terms hold at most this many postings.
 pub const EXPANSION_POSTINGS: usize = 12_000;
+/// Expansion candidates come from at most this many parts of the export.
+pub const EXPANSION_PARTS: usize = 2;
 pub const MIN_PREFIX: usize = 3;
+
+/// How a word the site does not use as typed was searched.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum How {
+    Typo,
+    Prefix,
+    Compound,
+    Synonym,
+}
 
 /// A query word and the terms it stands for.
 #[derive(Debug, Clone, Serialize)]
 pub struct QueryWord {
     pub word: String,
-    /// (term id, weight), at most one entry per term.
-    pub terms: Vec<(u32, u64)>,
+    /// A page has the word when it has a term of every slot; each slot holds (term, weight),
+    /// at most one entry per term.
+    pub slots: Vec<Vec<(u32, u64)>>,
     /// The surface words that matched, for highlighting.
     pub forms: Vec<String>,
+    /// How the word was interpreted, when it was not searched as typed.
+    pub how: Option<How>,
+    /// What it was searched as instead, best first.
+    pub shown: Vec<String>,
+}
+
+impl QueryWord {
+    fn new(word: &str) -> Self {
+        QueryWord {
+            word: word.to_string(),
+            slots: Vec::new(),
+            forms: Vec::new(),
+            how: None,
+            shown: Vec::new(),
+        }
+    }
+
+    /// Every (term, weight) of every slot.
+    pub fn terms(&self) -> impl Iterator<Item = (u32, u64)> + '_ {
+        self.slots.iter().flatten().copied()
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Hit {
     pub page: u32,
-    /// Σ impact × weight.
+    /// Σ over words of the word's score.
     pub score: u64,
-    /// The section where most query words occur.
-    pub section: usize,
     pub matched: usize,
+    /// Whether the page is among the best pages of a term of the query
+    /// ([`super::TermPostings::top`]).
+    pub top: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -97,15 +153,20 @@ pub fn edit_distance(a: &str, b: &str, max: usize) -> usize {
     prev[b.len()]
 }
 
-/// The terms one query word stands for.
+/// The terms one query word stands for; `None` for a stop word.
 pub fn expand(model: &SearchModel, word: &str, is_last_prefix: bool) -> Option<QueryWord> {
+    let mut qw = QueryWord::new(word);
     if let Some(terms) = model.vocabulary.get(word) {
         let &t = terms.first()?; // no term: a stop word
-        return Some(QueryWord {
-            word: word.to_string(),
-            terms: vec![(t, EXACT)],
-            forms: vec![word.to_string()],
-        });
+        qw.slots.push(vec![(t, EXACT)]);
+        qw.forms.push(word.to_string());
+        if let Some(s) = model.synonyms.get(word) {
+            qw.how = Some(How::Synonym);
+            qw.shown = s.shown.clone();
+            qw.forms
+                .extend(s.shown.iter().flat_map(|x| x.split(' ')).map(String::from));
+        }
+        return Some(qw);
     }
     let key = super::shard_key(word);
     // (word, term) of the word's group, stop words left out
@@ -116,11 +177,6 @@ pub fn expand(model: &SearchModel, word: &str, is_last_prefix: bool) -> Option<Q
             .take_while(|(v, _)| super::shard_key(v) == key)
             .filter_map(|(v, t)| t.first().map(|&t| (v.as_str(), t)))
     };
-    let mut qw = QueryWord {
-        word: word.to_string(),
-        terms: Vec::new(),
-        forms: Vec::new(),
-    };
     let len = word.chars().count();
     if is_last_prefix && len >= MIN_PREFIX {
         let mut cands: Vec<(&str, u32)> = group().filter(|(v, _)| v.starts_with(word)).collect();
@@ -130,13 +186,18 @@ pub fn expand(model: &SearchModel, word: &str, is_last_prefix: bool) -> Option<Q
                 .cmp(&model.doc_freq(a.1))
                 .then(a.0.cmp(b.0))
         });
-        take_expansions(
-            model,
-            &mut qw,
-            cands.into_iter().map(|(v, t)| (v, t, PREFIX)),
-        );
+        let weighted = cands.into_iter().map(|(v, t)| (v, t, PREFIX));
+        take_expansions(model, &mut qw, weighted, How::Prefix);
     }
-    if qw.terms.is_empty() && len >= 5 {
+    if qw.slots.is_empty()
+        && let Some((head, h, tail, t)) = split(model, word)
+    {
+        qw.slots = vec![vec![(h, COMPOUND)], vec![(t, COMPOUND)]];
+        qw.forms = vec![head.clone(), tail.clone()];
+        qw.shown = vec![head, tail];
+        qw.how = Some(How::Compound);
+    }
+    if qw.slots.is_empty() && len >= 5 {
         let max = if len >= 9 { 2 } else { 1 };
         let mut cands: Vec<(&str, u32, usize)> = group()
             .map(|(v, t)| (v, t, edit_distance(word, v, max)))
@@ -150,33 +211,102 @@ pub fn expand(model: &SearchModel, word: &str, is_last_prefix: bool) -> Option<Q
         let weighted = cands
             .into_iter()
             .map(|(v, t, d)| (v, t, if d == 1 { FUZZY_1 } else { FUZZY_2 }));
-        take_expansions(model, &mut qw, weighted);
+        take_expansions(model, &mut qw, weighted, How::Typo);
     }
     Some(qw)
 }
 
-/// Add candidates (best first) to a word: at most [`MAX_EXPANSIONS`], and only while their
-/// distinct terms hold at most [`EXPANSION_POSTINGS`] postings, the first always.
+/// A word the vocabulary does not know as two words of the dictionary, with a linking `s` or
+/// `e` or nothing between them: (first, its term, second, its term). The second may be a
+/// common compound itself (`regio` + `samenwerking`; see [`SearchModel::compound_tail`]). The
+/// longest first part wins; then no linking letter, `s`, `e`.
+pub fn split(model: &SearchModel, word: &str) -> Option<(String, u32, String, u32)> {
+    use super::analyzer::MIN_PART;
+    let chars: Vec<char> = word.chars().collect();
+    let n = chars.len();
+    if n < 2 * MIN_PART || !chars.iter().all(|c| c.is_alphabetic()) {
+        return None;
+    }
+    for h in (MIN_PART..=n - MIN_PART).rev() {
+        let head: String = chars[..h].iter().collect();
+        let Some(head_term) = model.in_dictionary(&head) else {
+            continue;
+        };
+        let rest: String = chars[h..].iter().collect();
+        for link in ["", "s", "e"] {
+            if let Some(tail) = rest.strip_prefix(link)
+                && let Some(tail_term) = model.compound_tail(tail)
+            {
+                return Some((head, head_term, tail.to_string(), tail_term));
+            }
+        }
+    }
+    None
+}
+
+/// Add candidates (best first) to a word as one slot: at most [`MAX_EXPANSIONS`], from at most
+/// [`EXPANSION_PARTS`] parts, and only while their distinct terms hold at most
+/// [`EXPANSION_POSTINGS`] postings, the first always.
 fn take_expansions<'a>(
     model: &SearchModel,
     qw: &mut QueryWord,
     cands: impl Iterator<Item = (&'a str, u32, u64)>,
+    how: How,
 ) {
+    let mut slot: Vec<(u32, u64)> = Vec::new();
     let mut postings = 0;
+    let mut parts = vec![model.part_of(&qw.word)];
     for (v, t, weight) in cands.take(MAX_EXPANSIONS) {
-        match qw.terms.iter_mut().find(|(x, _)| *x == t) {
-            Some(entry) => entry.1 = entry.1.max(weight),
-            None => {
-                let df = model.doc_freq(t);
-                if !qw.terms.is_empty() && postings + df > EXPANSION_POSTINGS {
-                    break;
-                }
-                postings += df;
-                qw.terms.push((t, weight));
-            }
+        if let Some(entry) = slot.iter_mut().find(|(x, _)| *x == t) {
+            entry.1 = entry.1.max(weight);
+            qw.forms.push(v.to_string());
+            continue;
+        }
+        let part = model.part_of(v);
+        if !parts.contains(&part) && parts.len() >= EXPANSION_PARTS {
+            continue;
+        }
+        let df = model.doc_freq(t);
+        if !slot.is_empty() && postings + df > EXPANSION_POSTINGS {
+            break;
+        }
+        postings += df;
+        slot.push((t, weight));
+        if !parts.contains(&part) {
+            parts.push(part);
         }
         qw.forms.push(v.to_string());
     }
+    if !slot.is_empty() {
+        qw.slots.push(slot);
+        qw.shown = qw.forms.clone();
+        qw.how = Some(how);
+    }
+}
+
+/// Per page, the word's score: the mean over its slots of the slot's best impact × weight, for
+/// pages with a term of every slot.
+fn word_scores(model: &SearchModel, qw: &QueryWord) -> HashMap<u32, u64> {
+    let mut sums: HashMap<u32, (u64, usize)> = HashMap::new();
+    for slot in &qw.slots {
+        let mut best: HashMap<u32, u64> = HashMap::new();
+        for &(t, weight) in slot {
+            for p in &model.terms[t as usize].postings {
+                let e = best.entry(p.page).or_insert(0);
+                *e = (*e).max(u64::from(p.impact) * weight);
+            }
+        }
+        for (page, score) in best {
+            let e = sums.entry(page).or_insert((0, 0));
+            e.0 += score;
+            e.1 += 1;
+        }
+    }
+    let n = qw.slots.len();
+    sums.into_iter()
+        .filter(|(_, (_, hit))| *hit == n)
+        .map(|(page, (sum, _))| (page, sum / n as u64))
+        .collect()
 }
 
 /// Run a query. `filters` are facet value indexes a page must all have.
@@ -188,31 +318,13 @@ pub fn search(model: &SearchModel, query: &str, filters: &[u32]) -> Results {
         .enumerate()
         .filter_map(|(i, w)| expand(model, w, prefix && i + 1 == n))
         .collect();
-    if qwords.is_empty() {
-        return Results {
-            words: qwords,
-            hits: Vec::new(),
-            partial: false,
-        };
-    }
-    // page → (score, matched words, per-word section masks)
-    let mut acc: HashMap<u32, (u64, usize, Vec<u32>)> = HashMap::new();
-    for (wi, qw) in qwords.iter().enumerate() {
-        let mut best: HashMap<u32, (u64, u32)> = HashMap::new();
-        for &(t, weight) in &qw.terms {
-            for p in &model.terms[t as usize].postings {
-                let e = best.entry(p.page).or_insert((0, 0));
-                e.0 = e.0.max(u64::from(p.impact) * weight);
-                e.1 |= p.mask;
-            }
-        }
-        for (page, (score, mask)) in best {
-            let e = acc
-                .entry(page)
-                .or_insert_with(|| (0, 0, vec![0; qwords.len()]));
+    // page → (score, matched words)
+    let mut acc: HashMap<u32, (u64, usize)> = HashMap::new();
+    for qw in &qwords {
+        for (page, score) in word_scores(model, qw) {
+            let e = acc.entry(page).or_insert((0, 0));
             e.0 += score;
             e.1 += 1;
-            e.2[wi] = mask;
         }
     }
     let keep = |page: u32| {
@@ -220,20 +332,24 @@ pub fn search(model: &SearchModel, query: &str, filters: &[u32]) -> Results {
             .iter()
             .all(|f| model.page_facets[page as usize].binary_search(f).is_ok())
     };
-    let total_words = qwords.len();
+    let tops: std::collections::HashSet<u32> = qwords
+        .iter()
+        .flat_map(|w| w.terms())
+        .flat_map(|(t, _)| model.terms[t as usize].top.iter().map(|(p, _)| *p))
+        .collect();
     let all: Vec<Hit> = acc
         .iter()
         .filter(|(page, _)| keep(**page))
-        .map(|(&page, (score, matched, masks))| Hit {
+        .map(|(&page, &(score, matched))| Hit {
             page,
-            score: *score,
-            section: best_section(masks),
-            matched: *matched,
+            score,
+            matched,
+            top: tops.contains(&page),
         })
         .collect();
     let complete: Vec<Hit> = all
         .iter()
-        .filter(|h| h.matched == total_words)
+        .filter(|h| h.matched == qwords.len())
         .cloned()
         .collect();
     let (mut hits, partial) = if complete.is_empty() {
@@ -244,6 +360,7 @@ pub fn search(model: &SearchModel, query: &str, filters: &[u32]) -> Results {
     hits.sort_by(|a, b| {
         b.matched
             .cmp(&a.matched)
+            .then(b.top.cmp(&a.top))
             .then(b.score.cmp(&a.score))
             .then(a.page.cmp(&b.page))
     });
@@ -253,6 +370,20 @@ pub fn search(model: &SearchModel, query: &str, filters: &[u32]) -> Results {
         hits,
         partial,
     }
+}
+
+/// The section of a hit's page where most query words occur, by the section masks of the
+/// terms whose best pages it is among; 0 (the top of the page) when it is among none.
+pub fn section_of(model: &SearchModel, words: &[QueryWord], page: u32) -> usize {
+    let masks: Vec<u32> = words
+        .iter()
+        .map(|w| {
+            w.terms()
+                .filter_map(|(t, _)| model.terms[t as usize].top_mask(page))
+                .fold(0, |a, m| a | m)
+        })
+        .collect();
+    best_section(&masks)
 }
 
 /// The section (bit) set in the most masks; the first such section on a tie.

@@ -117,7 +117,7 @@ pub fn apply_theme(ws: &mut Compiled, root: &Path, current: &Output) -> Option<O
 /// A search index built for the content of one generation of `serve`.
 pub struct SearchDone {
     pub generation: u64,
-    pub model: SearchModel,
+    pub model: Box<SearchModel>,
     pub export: Export,
 }
 
@@ -160,7 +160,7 @@ fn run_jobs<M>(rx: Receiver<Job>, done: Sender<M>, wrap: fn(SearchDone) -> M) {
                 let export = search::export::export(&model, &collections);
                 let result = SearchDone {
                     generation,
-                    model,
+                    model: Box::new(model),
                     export,
                 };
                 if done.send(wrap(result)).is_err() {
@@ -184,5 +184,5 @@ pub fn apply_search(ws: &mut Compiled, done: SearchDone, out: &mut Output) -> Op
     for f in done.export.files.into_iter().chain(page) {
         out.files.insert(f.path, f.data);
     }
-    Some(done.model)
+    Some(*done.model)
 }

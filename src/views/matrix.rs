@@ -66,13 +66,9 @@ pub struct MatrixCell {
     pub why: Option<String>,
 }
 
-/// The matrix of `rows` (a collection) by `relation` (one of its relations or inverse relations).
-pub fn layout(
-    model: &Model,
-    rows: &str,
-    relation: &str,
-    opts: &Options,
-) -> Result<MatrixView, String> {
+/// The collection of the columns of `rows` by `relation`, and whether the row pages state the
+/// links (a relation) or the column pages do (an inverse relation).
+fn columns_of<'m>(model: &'m Model, rows: &str, relation: &str) -> Result<(&'m str, bool), String> {
     let config = model.config().ok_or("matrix(): no site")?;
     let Some(rows_cc) = config.collections.get(rows) else {
         return Err(format!(
@@ -80,31 +76,40 @@ pub fn layout(
             suggestion(rows, config.collections.keys().map(String::as_str))
         ));
     };
-    // Direct: the row pages state the links. Inverse: the column pages do.
-    let (cols, direct) = if let Some(spec) = rows_cc.relations.get(relation) {
-        (spec.to.as_str(), true)
-    } else if let Some((source, _)) = model.inverse_source(rows, relation) {
-        (source, false)
-    } else {
-        let mut known: Vec<&str> = rows_cc.relations.keys().map(String::as_str).collect();
-        for cc in config.collections.values() {
-            known.extend(
-                cc.relations
-                    .values()
-                    .filter(|r| r.to == rows)
-                    .map(|r| r.inverse.as_str()),
-            );
-        }
-        return Err(format!(
-            "matrix(): collection `{rows}` has no relation `{relation}` (known: {}){}",
-            if known.is_empty() {
-                "none".to_string()
-            } else {
-                known.join(", ")
-            },
-            suggestion(relation, known.iter().copied())
-        ));
-    };
+    if let Some(spec) = rows_cc.relations.get(relation) {
+        return Ok((spec.to.as_str(), true));
+    }
+    if let Some((source, _)) = model.inverse_source(rows, relation) {
+        return Ok((source, false));
+    }
+    let mut known: Vec<&str> = rows_cc.relations.keys().map(String::as_str).collect();
+    for cc in config.collections.values() {
+        known.extend(
+            cc.relations
+                .values()
+                .filter(|r| r.to == rows)
+                .map(|r| r.inverse.as_str()),
+        );
+    }
+    Err(format!(
+        "matrix(): collection `{rows}` has no relation `{relation}` (known: {}){}",
+        if known.is_empty() {
+            "none".to_string()
+        } else {
+            known.join(", ")
+        },
+        suggestion(relation, known.iter().copied())
+    ))
+}
+
+/// The matrix of `rows` (a collection) by `relation` (one of its relations or inverse relations).
+pub fn layout(
+    model: &Model,
+    rows: &str,
+    relation: &str,
+    opts: &Options,
+) -> Result<MatrixView, String> {
+    let (cols, direct) = columns_of(model, rows, relation)?;
     let row_pages = model.collections.get(rows).cloned().unwrap_or_default();
     let col_pages = model.collections.get(cols).cloned().unwrap_or_default();
     let rows_title = model.collection_title(rows);

@@ -12,7 +12,7 @@
 
 use super::{Model, PageInfo, page_error};
 use crate::config::QuadrantsConfig;
-use crate::error::{Diagnostics, suggestion};
+use crate::error::{Diagnostic, Diagnostics, suggestion};
 use crate::graph::{Link, Site};
 use crate::i18n::Strings;
 use serde::Serialize;
@@ -62,93 +62,20 @@ impl Grid {
     /// Place the quadrant pages; a page whose field value is not a configured column or row,
     /// or that shares its cell with another page, is an error naming that page.
     pub fn build(site: &Site, q: &QuadrantsConfig, diags: &mut Diagnostics) -> Option<Grid> {
-        let config = &site.config;
-        let coll = config.collections.get(&q.collection)?;
-        let mut cells = vec![vec![None; q.columns.len()]; q.rows.len()];
+        let coll = site.config.collections.get(&q.collection)?;
         let members = site
             .collections
             .get(&q.collection)
             .cloned()
             .unwrap_or_default();
-        for &i in &members {
-            let page = &site.nodes[i].page;
-            let place = |field: &str, values: &[String], what: &str, key: &str| {
-                let value = page.fields.get(field);
-                match value {
-                    Some(Json::String(v)) if values.contains(v) => {
-                        Ok(values.iter().position(|x| x == v).unwrap_or(0))
-                    }
-                    Some(Json::String(v)) => Err(page_error(
-                        site,
-                        i,
-                        field,
-                        format!(
-                            "`{field}: {v}` is not a {what} of the quadrant map (views.quadrants.{key} in site.toml: {}){}",
-                            values.join(", "),
-                            suggestion(v, values.iter().map(String::as_str))
-                        ),
-                    )),
-                    Some(_) => Err(page_error(
-                        site,
-                        i,
-                        field,
-                        format!("`{field}` must be one of: {}", values.join(", ")),
-                    )),
-                    None => Err(page_error(
-                        site,
-                        i,
-                        field,
-                        format!(
-                            "missing `{field}`: a page of `{}` needs its {what} on the quadrant map ({})",
-                            q.collection,
-                            values.join(", ")
-                        ),
-                    )),
-                }
-            };
-            let col = place(&q.column_field, &q.columns, "column", "columns");
-            let row = place(&q.row_field, &q.rows, "row", "rows");
-            match (col, row) {
-                (Ok(c), Ok(r)) => match cells[r][c] {
-                    Some(other) => {
-                        let other: usize = other;
-                        diags.push(page_error(
-                            site,
-                            i,
-                            &q.column_field,
-                            format!(
-                                "this page and `{}` sit in the same quadrant ({} = {}, {} = {}); each quadrant holds one page",
-                                site.nodes[other].page.file,
-                                q.column_field,
-                                q.columns[c],
-                                q.row_field,
-                                q.rows[r]
-                            ),
-                        ))
-                    }
-                    None => cells[r][c] = Some(i),
-                },
-                (c, r) => {
-                    for d in [c.err(), r.err()].into_iter().flatten() {
-                        diags.push(d);
-                    }
-                }
-            }
-        }
-        let inverse_collection = |inverse: &str| {
-            config.collections.iter().find_map(|(name, cc)| {
-                cc.relations
-                    .values()
-                    .any(|r| r.to == q.collection && r.inverse == inverse)
-                    .then_some((name.as_str(), cc.title.as_str()))
-            })
-        };
+        let cells = place_pages(site, q, &members, diags);
+        let inverse_title = |inverse: &str| inverse_collection_title(site, q, inverse);
         let markers = q
             .markers
             .iter()
             .enumerate()
             .filter_map(|(k, inv)| {
-                let (_, title) = inverse_collection(inv)?;
+                let title = inverse_title(inv)?;
                 let code = q.marker_codes.get(k).cloned().unwrap_or_else(|| {
                     title
                         .chars()
@@ -166,7 +93,7 @@ impl Grid {
         let page_relations = q
             .page_relations
             .iter()
-            .filter_map(|inv| Some((inv.clone(), inverse_collection(inv)?.1.to_string())))
+            .filter_map(|inv| Some((inv.clone(), inverse_title(inv)?.to_string())))
             .collect();
         let overlay = q
             .overlay
@@ -217,6 +144,91 @@ impl Grid {
             .format(template, None, &[("column", &column), ("row", &row)])
             .unwrap_or_default()
     }
+}
+
+/// The title of the collection whose relation into the quadrant collection has `inverse`.
+fn inverse_collection_title<'s>(
+    site: &'s Site,
+    q: &QuadrantsConfig,
+    inverse: &str,
+) -> Option<&'s str> {
+    site.config.collections.values().find_map(|cc| {
+        cc.relations
+            .values()
+            .any(|r| r.to == q.collection && r.inverse == inverse)
+            .then_some(cc.title.as_str())
+    })
+}
+
+/// The cells of the map, each holding the page placed there by its column and row fields.
+fn place_pages(
+    site: &Site,
+    q: &QuadrantsConfig,
+    members: &[usize],
+    diags: &mut Diagnostics,
+) -> Vec<Vec<Option<usize>>> {
+    let mut cells: Vec<Vec<Option<usize>>> = vec![vec![None; q.columns.len()]; q.rows.len()];
+    for &i in members {
+        let col = place(site, q, i, Axis::Column);
+        let row = place(site, q, i, Axis::Row);
+        let (c, r) = match (col, row) {
+            (Ok(c), Ok(r)) => (c, r),
+            (c, r) => {
+                for d in [c.err(), r.err()].into_iter().flatten() {
+                    diags.push(d);
+                }
+                continue;
+            }
+        };
+        match cells[r][c] {
+            Some(other) => diags.push(page_error(
+                site,
+                i,
+                &q.column_field,
+                format!(
+                    "this page and `{}` sit in the same quadrant ({} = {}, {} = {}); each quadrant holds one page",
+                    site.nodes[other].page.file,
+                    q.column_field,
+                    q.columns[c],
+                    q.row_field,
+                    q.rows[r]
+                ),
+            )),
+            None => cells[r][c] = Some(i),
+        }
+    }
+    cells
+}
+
+#[derive(Clone, Copy)]
+enum Axis {
+    Column,
+    Row,
+}
+
+/// The index of page `i`'s value among the map's columns or rows.
+fn place(site: &Site, q: &QuadrantsConfig, i: usize, axis: Axis) -> Result<usize, Diagnostic> {
+    let (field, values, what, key) = match axis {
+        Axis::Column => (&q.column_field, &q.columns, "column", "columns"),
+        Axis::Row => (&q.row_field, &q.rows, "row", "rows"),
+    };
+    let message = match site.nodes[i].page.fields.get(field) {
+        Some(Json::String(v)) => match values.iter().position(|x| x == v) {
+            Some(at) => return Ok(at),
+            None => format!(
+                "`{field}: {v}` is not a {what} of the quadrant map (views.quadrants.{key} in site.toml: {}){}",
+                values.join(", "),
+                suggestion(v, values.iter().map(String::as_str))
+            ),
+        },
+        Some(_) => format!("`{field}` must be one of: {}", values.join(", ")),
+        None => format!(
+            "missing `{field}`: a page of `{}` needs its {what} on the quadrant map ({})",
+            q.collection,
+            values.join(", ")
+        ),
+    };
+    Err(page_error(site, i, field, message))
 }
 
 /// The overlay figures: the CSV row whose label starts with each quadrant's title.

@@ -73,6 +73,13 @@ for (const [name, make, language, searchPath, [word, first]] of SITES) {
       assert.match(status, language === "nl" ? /^[1-9]\d* resulta(at|ten)\.$/ : /^[1-9]\d* results?\.$/);
       const href = await page.getAttribute("[data-search-results] li h3 a", "href");
       assert.ok(href.includes(first), `first result ${href}`);
+      // A typo: the status line says, in the site's language, what was searched instead.
+      const typo = word.slice(0, 4) + (word[4] === "x" ? "y" : "x") + word.slice(5);
+      await page.goto(`${base}${searchPath}?q=${typo}`);
+      await page.waitForSelector("[data-search-status] em");
+      const corrected = await page.textContent("[data-search-status]");
+      assert.ok(corrected.endsWith((language === "nl" ? "Resultaten voor " : "Results for ") + word + "."), corrected);
+      assert.equal(await page.textContent("[data-search-status] em"), word);
       await page.close();
     });
   });

@@ -15,8 +15,15 @@ export const QUERIES = [
   "De6", "Drechtsteden", "Amersfoort ICT", "Almelo", "transitie transformatie", "begrippen", "Wmo",
   "de gemeente en de raad", "vóór de verkiezingen", "integraliteit", "Kampen omgekeerd", "enquête respons",
   "126", "xyzzyqwert", "omgevingswet", "cultuur veranderen", "informatiemanagement",
+  // field values, related titles, compounds split at query time, synonyms (issue 14)
+  "Zuid-Holland", "Overijssel", "Rozendom", "participatie omgevingswet", "praktijkvoorbeelden participatie",
+  "ettenleur", "ettenleur ", "samenwerkingsvorm", "samenwerkingsvorm gemeenten", "ettenleur omgevingswet",
+  "organisatiesamenwerking", "informatiemanagementsturing",
+  "Ow", "Ow participatie", "DSO ", "3D's", "Friesland", "de rol van de gemeentesecretaris",
+  // once partial; since related titles are indexed, a quadrant page lists both cases
+  "verkiezingen kampen", "vergieten drechtsteden",
   // no page has every word: the pages with most of them, flagged as partial
-  "verkiezingen kampen", "vergieten drechtsteden", "participatie xyzzyqwert",
+  "vergieten 126", "markdal respons", "participatie xyzzyqwert",
 ];
 
 /** Queries with filters (`field=value`, as /_search takes them). */
@@ -69,6 +76,35 @@ describe("search parity with kennisbank", { timeout: 300_000 }, () => {
     assert.deepEqual(mismatches, []);
     assert.ok(nonEmpty >= QUERIES.length - 2, "almost every query finds something");
     assert.equal(partial, 3, "three queries have a partial answer");
+  });
+
+  test("the search page says what a corrected, split or expanded query was searched as, as /_search does", async () => {
+    const page = await context.newPage();
+    const cases = [
+      ["particpatie", "typo"],
+      ["ettenleur", "compound"],
+      ["ow participatie", "synonym"],
+      ["omgevingsvis", "prefix"],
+    ];
+    for (const [query, how] of cases) {
+      const json = await api.search(query);
+      assert.deepEqual(json.interpreted.map((i) => i.how), [how], query);
+      await page.goto(`${site.base}zoeken/?q=${encodeURIComponent(query)}`);
+      await page.waitForSelector("[data-search-status] em");
+      const status = await page.locator("[data-search-status]").innerText();
+      const searched = await page.textContent("[data-search-status] em");
+      assert.match(status, /^\d+ resulta(at|ten)\. Resultaten voor .+\.$/, query);
+      // what /_search says the word was searched as is what the page says
+      const as = json.interpreted[0].as;
+      const expected = how === "compound" ? [as.join(" ")] : as.slice(0, 3);
+      for (const a of expected) assert.ok(searched.includes(a), `${query}: “${searched}” lacks “${a}”`);
+    }
+    // a query searched as typed says nothing more
+    await page.goto(`${site.base}zoeken/?q=participatie`);
+    await page.waitForSelector("[data-search-results] li");
+    assert.equal(await page.locator("[data-search-status] em").count(), 0);
+    assert.doesNotMatch(await page.locator("[data-search-status]").innerText(), /Resultaten voor/);
+    await page.close();
   });
 
   test(`the browser's answer equals /_search's for ${FILTERED.length} filtered queries`, async () => {

@@ -10,6 +10,7 @@ import "./views.mjs";
 import "./search.mjs";
 import "./parity.mjs";
 import "./handout.mjs";
+import "./firstminute.mjs";
 import "./xss.mjs";
 import "./generic.mjs";
 import "./parity-corpus.mjs";

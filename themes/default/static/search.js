@@ -6,8 +6,9 @@
 // On every page: `/` or Ctrl+K focuses the search box. On the search page (an element with
 // data-search-results): results as you type, facet filters with counts, the query in the URL.
 
-const EXACT = 4, PREFIX = 3, FUZZY_1 = 2, FUZZY_2 = 1;
-const MAX_EXPANSIONS = 50, EXPANSION_POSTINGS = 12000, MIN_PREFIX = 3, CARDS_PER_CHUNK = 8, PAGE_SIZE = 10;
+const EXACT = 4, PREFIX = 3, COMPOUND = 3, FUZZY_1 = 2, FUZZY_2 = 1;
+const MAX_EXPANSIONS = 50, EXPANSION_POSTINGS = 12000, EXPANSION_PARTS = 2, MIN_PREFIX = 3, MIN_PART = 4;
+const HEAD = 10, CARDS_PER_CHUNK = 8, PAGE_SIZE = 10;
 
 const SPECIAL = { "ß": "ss", "æ": "ae", "œ": "oe", "ĳ": "ij", "ø": "o", "ł": "l", "đ": "d", "ı": "i" };
 
@@ -31,6 +32,11 @@ export function parse(query) {
 /** A word's group: its first three characters, as `shard_key()` in src/search/mod.rs. */
 export function shardKey(word) {
   return [...word].slice(0, 3).join("");
+}
+
+/** A word's last three characters: its file of dictionary words, as `ending_key()` in export.rs. */
+export function endingKey(word) {
+  return [...word].slice(-3).join("");
 }
 
 export function shardFile(key) {
@@ -64,62 +70,98 @@ function byCodePoint(a, b) {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** Decode a part file (see src/search/export.rs): its words, and its terms with heads and postings. */
+/**
+ * Decode a part file (see src/search/export.rs): its words (and synonyms), its terms with their
+ * best pages and postings, and the cards of those pages.
+ */
 function decodePart(buffer) {
   const bytes = new Uint8Array(buffer);
   const headerLength = new DataView(buffer).getUint32(0, true);
   const header = JSON.parse(new TextDecoder().decode(bytes.subarray(4, 4 + headerLength)));
-  const terms = new Map(); // term → {df, head, pages, impacts, masks}, postings decoded when first used
+  const part = { split: new Set(), groups: new Map(), words: new Map(), synonyms: new Map(), terms: new Map(), cards: new Map() };
+  for (const g of header.g) {
+    if (typeof g === "string") part.split.add(g);
+    else {
+      part.split.add(g[0]);
+      part.groups.set(g[0], g[1]);
+    }
+  }
+  for (const [word, term, shown] of header.w) {
+    part.words.set(word, term);
+    if (shown) part.synonyms.set(word, shown);
+  }
+  for (const c of header.c) part.cards.set(c[0], c);
   let pos = 4 + headerLength;
-  for (const [term, df, head] of header.t) {
+  for (const [term, df, scale, top] of header.t) {
     const start = pos;
-    for (let k = 0; k < 3 * df; k++) while (bytes[pos++] & 0x80);
-    let decoded = null;
-    terms.set(term, {
+    for (let k = 0; k < df; k++) {
+      while (bytes[pos++] & 0x80);
+      pos++;
+    }
+    let decoded = null, masks = null;
+    part.terms.set(term, {
       df,
-      head,
+      top,
+      part,
       get postings() {
-        return (decoded ||= decodePostings(bytes, start, df));
+        return (decoded ||= decodePostings(bytes, start, df, scale));
+      },
+      /** The section mask of a page among the term's best pages, else 0. */
+      topMask(page) {
+        masks ||= new Map(top.map((e) => [e[0], e[1]]));
+        return masks.get(page) || 0;
       },
     });
   }
-  return { split: new Set(header.g), words: new Map(header.w), terms };
+  return part;
 }
 
-/** `df` triples of LEB128 varints (page delta, impact, mask) from `pos`. */
-function decodePostings(bytes, pos, df) {
-  const pages = new Uint32Array(df), impacts = new Uint32Array(df), masks = new Uint32Array(df);
-  const out = [pages, impacts, masks];
+/** `df` postings from `pos`: a LEB128 varint page delta and a byte impact / scale each. */
+function decodePostings(bytes, pos, df, scale) {
+  const pages = new Uint32Array(df), impacts = new Uint32Array(df);
   let page = 0;
   for (let k = 0; k < df; k++) {
-    for (let f = 0; f < 3; f++) {
-      let v = 0, shift = 0, b;
-      do {
-        b = bytes[pos++];
-        v += (b & 0x7f) * 2 ** shift;
-        shift += 7;
-      } while (b & 0x80);
-      if (f === 0) page += v;
-      out[f][k] = f === 0 ? page : v;
-    }
+    let v = 0, shift = 0, b;
+    do {
+      b = bytes[pos++];
+      v += (b & 0x7f) * 2 ** shift;
+      shift += 7;
+    } while (b & 0x80);
+    pages[k] = page += v;
+    impacts[k] = bytes[pos++] * scale;
   }
-  return { pages, impacts, masks };
+  return { pages, impacts };
+}
+
+const SLUG_SPECIAL = { "ß": "s", "ø": "o", "æ": "a", "ł": "l", "đ": "d", "ı": "i" };
+
+/** A heading's or title's slug, as `slugify()` in src/text.rs: how cards leave out anchors and paths. */
+export function slugify(text) {
+  const folded = text.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase().replace(/[ßøæłđı]/g, (c) => SLUG_SPECIAL[c]);
+  let out = "", dash = false;
+  for (const c of folded) {
+    if (/[a-z0-9]/.test(c)) {
+      if (dash && out) out += "-";
+      dash = false;
+      out += c;
+    } else if (c !== "'" && c !== "’") dash = true;
+  }
+  return out;
 }
 
 /** Loads and caches the search files under one base URL. */
 export class Index {
   /**
    * `parts`: the first words of the parts but the first (the search page's data-parts);
-   * `pages`: how many pages are searchable.
+   * `pages`: how many pages are searchable; `stopWords`: the words the analyzer drops.
    */
-  constructor(base, parts, pages, fetcher = (url) => fetch(url)) {
+  constructor(base, parts, pages, stopWords = [], fetcher = (url) => fetch(url)) {
     this.base = base;
     this.parts = parts;
     this.pages = pages;
+    this.stopWords = new Set(stopWords);
     this.fetcher = fetcher;
-    this.partFiles = new Map();
-    this.groups = new Map();
-    this.chunks = new Map();
+    this.files = new Map();
     this.facets = null;
   }
 
@@ -142,6 +184,12 @@ export class Index {
     return kind === "bytes" ? res.arrayBuffer() : res.json();
   }
 
+  /** A file, fetched once. */
+  file(path, missing, kind) {
+    if (!this.files.has(path)) this.files.set(path, this.get(path, missing, kind));
+    return this.files.get(path);
+  }
+
   /** The number of the part a word belongs to: the last whose first word is not after it. */
   partOf(word) {
     let lo = 0, hi = this.parts.length;
@@ -154,17 +202,22 @@ export class Index {
   }
 
   part(n) {
-    if (!this.partFiles.has(n)) {
-      const empty = { split: new Set(), words: new Map(), terms: new Map() };
-      this.partFiles.set(n, this.get(`p/${n}.bin`, null, "bytes").then((b) => (b ? decodePart(b) : empty)));
+    const path = `p/${n}.bin`;
+    if (!this.files.has(path)) {
+      const empty = { split: new Set(), groups: new Map(), words: new Map(), synonyms: new Map(), terms: new Map(), cards: new Map() };
+      this.files.set(path, this.get(path, null, "bytes").then((b) => (b ? decodePart(b) : empty)));
     }
-    return this.partFiles.get(n);
+    return this.files.get(path);
   }
 
   /** A group's words as [word, term, doc_freq], for words the vocabulary does not know. */
   group(key) {
-    if (!this.groups.has(key)) this.groups.set(key, this.get(`v/${shardFile(key)}.json`, []));
-    return this.groups.get(key);
+    return this.file(`v/${shardFile(key)}.json`, []);
+  }
+
+  /** The words of the dictionary ending in `key`, as [word, term]. */
+  ending(key) {
+    return this.file(`r/${shardFile(key)}.json`, []);
   }
 
   /** A term's data, from the part that holds `word` (a word of that term). */
@@ -173,8 +226,7 @@ export class Index {
   }
 
   chunk(n) {
-    if (!this.chunks.has(n)) this.chunks.set(n, this.get(`c/${n}.json`, []));
-    return this.chunks.get(n);
+    return this.file(`c/${n}.json`, []);
   }
 
   facetData() {
@@ -185,63 +237,141 @@ export class Index {
 
 /**
  * The words of a word's group as [word, term, doc_freq], for a word the vocabulary does not
- * know: from the word's part, unless the group spans parts; then, for a prefix whose words all
- * sit in the word's part, still from that part, and otherwise from the group's file.
+ * know, when they are at hand: from the word's part, when the group does not span parts or the
+ * candidates cannot lie outside it (`kind` "prefix": words the word begins; "head": words that
+ * begin the word; else any word of the group), or from the part's copy of the group's list;
+ * else null.
  */
-async function groupWords(index, word, part, n, prefixOnly) {
+function groupAtHand(index, word, part, n, kind) {
   const key = shardKey(word);
-  const next = index.parts[n];
-  const local = !part.split.has(key) || (prefixOnly && !(next !== undefined && next.startsWith(word)));
-  if (!local) return index.group(key);
+  let local = !part.split.has(key);
+  if (!local && kind === "prefix") {
+    const next = index.parts[n];
+    local = !(next !== undefined && next.startsWith(word));
+  }
+  if (!local && kind === "head") {
+    local = n === 0 || byCodePoint(index.parts[n - 1], [...word].slice(0, MIN_PART).join("")) <= 0;
+  }
+  if (!local) return part.groups.get(key) || null;
   const out = [];
   for (const [v, t] of part.words) if (t >= 0 && shardKey(v) === key) out.push([v, t, part.terms.get(t).df]);
   return out;
 }
 
-/** Add candidates (best first) to a word, as `take_expansions()` in query.rs, and load their terms. */
-async function takeExpansions(index, qw, cands, weightOf) {
+/** The words of a word's group as [word, term, doc_freq]: at hand, or from the group's file. */
+async function groupWords(index, word, part, n, kind) {
+  return groupAtHand(index, word, part, n, kind) || index.group(shardKey(word));
+}
+
+/** Add candidates (best first) to a word as one slot, as `take_expansions()` in query.rs, and load their terms. */
+async function takeExpansions(index, qw, n, cands, weightOf, how) {
+  const slot = [];
+  const parts = [n];
   let postings = 0;
   for (const c of cands.slice(0, MAX_EXPANSIONS)) {
     const [v, t, df] = c;
-    const known = qw.terms.find((x) => x.id === t);
-    if (known) known.weight = Math.max(known.weight, weightOf(c));
-    else {
-      if (qw.terms.length > 0 && postings + df > EXPANSION_POSTINGS) break;
-      postings += df;
-      qw.terms.push({ id: t, word: v, weight: weightOf(c) });
+    const known = slot.find((x) => x.id === t);
+    if (known) {
+      known.weight = Math.max(known.weight, weightOf(c));
+      qw.forms.push(v);
+      continue;
     }
+    const p = index.partOf(v);
+    if (!parts.includes(p) && parts.length >= EXPANSION_PARTS) continue;
+    if (slot.length > 0 && postings + df > EXPANSION_POSTINGS) break;
+    postings += df;
+    slot.push({ id: t, word: v, weight: weightOf(c) });
+    if (!parts.includes(p)) parts.push(p);
     qw.forms.push(v);
   }
-  await Promise.all(qw.terms.map(async (x) => (x.data = await index.term(x.word, x.id))));
+  if (slot.length === 0) return;
+  await Promise.all(slot.map(async (x) => (x.data = await index.term(x.word, x.id))));
+  qw.slots.push(slot);
+  qw.shown = [...qw.forms];
+  qw.how = how;
 }
 
-/** The terms one query word stands for, as in `expand()` of query.rs. */
+/**
+ * A word the vocabulary does not know as two words of the dictionary, as `split()` in
+ * query.rs: [first, its term, second, its term], or null. The second words come from the file
+ * of words with the same ending; the first words from the group's list when it is at hand
+ * (none: no split, and no request), else from the part of each candidate.
+ */
+async function split(index, word, part, n) {
+  const chars = [...word];
+  const len = chars.length;
+  if (len < 2 * MIN_PART || !/^\p{Alphabetic}+$/u.test(word)) return null;
+  const list = groupAtHand(index, word, part, n, "head");
+  let heads = null;
+  if (list) {
+    heads = new Map();
+    for (const [v, t] of list) {
+      const l = [...v].length;
+      if (l >= MIN_PART && l <= len - MIN_PART && word.startsWith(v)) heads.set(v, t);
+    }
+    if (heads.size === 0) return null;
+  }
+  const tails = new Map(await index.ending(endingKey(word)));
+  for (let h = len - MIN_PART; h >= MIN_PART; h--) {
+    const rest = chars.slice(h).join("");
+    const tail = ["", "s", "e"]
+      .filter((link) => rest.startsWith(link))
+      .map((link) => rest.slice(link.length))
+      .find((t) => [...t].length >= MIN_PART && tails.has(t));
+    if (tail === undefined) continue;
+    const head = chars.slice(0, h).join("");
+    const term = heads ? heads.get(head) : (await index.part(index.partOf(head))).words.get(head);
+    if (term === undefined || term < 0) continue;
+    return [head, term, tail, tails.get(tail)];
+  }
+  return null;
+}
+
+/** The terms one query word stands for, as in `expand()` of query.rs; null for a stop word. */
 async function expand(index, word, isLastPrefix) {
+  if (index.stopWords.has(word)) return null;
   const n = index.partOf(word);
   const part = await index.part(n);
-  const qw = { word, terms: [], forms: [] };
+  const qw = { word, slots: [], forms: [], how: null, shown: [] };
   const own = part.words.get(word);
-  if (own === -1) return null; // a stop word
+  if (own === -1) return null;
   if (own !== undefined) {
-    qw.terms.push({ id: own, word, weight: EXACT, data: part.terms.get(own) });
+    qw.slots.push([{ id: own, word, weight: EXACT, data: part.terms.get(own) }]);
     qw.forms.push(word);
+    const synonym = part.synonyms.get(word);
+    if (synonym) {
+      qw.how = "synonym";
+      qw.shown = synonym;
+      qw.forms.push(...synonym.flatMap((x) => x.split(" ")));
+    }
     return qw;
   }
   const len = [...word].length;
   if (isLastPrefix && len >= MIN_PREFIX) {
-    const cands = (await groupWords(index, word, part, n, true)).filter(([v]) => v.startsWith(word));
+    const cands = (await groupWords(index, word, part, n, "prefix")).filter(([v]) => v.startsWith(word));
     cands.sort((a, b) => b[2] - a[2] || byCodePoint(a[0], b[0]));
-    await takeExpansions(index, qw, cands, () => PREFIX);
+    await takeExpansions(index, qw, n, cands, () => PREFIX, "prefix");
   }
-  if (qw.terms.length === 0 && len >= 5) {
+  if (qw.slots.length === 0) {
+    const found = await split(index, word, part, n);
+    if (found) {
+      const [head, h, tail, t] = found;
+      const [hd, td] = await Promise.all([index.term(head, h), index.term(tail, t)]);
+      qw.slots = [[{ id: h, word: head, weight: COMPOUND, data: hd }], [{ id: t, word: tail, weight: COMPOUND, data: td }]];
+      qw.forms = [head, tail];
+      qw.shown = [head, tail];
+      qw.how = "compound";
+    }
+  }
+  if (qw.slots.length === 0 && len >= 5) {
     const max = len >= 9 ? 2 : 1;
     const cands = [];
-    for (const [v, t, df] of await groupWords(index, word, part, n, false)) {
+    for (const [v, t, df] of await groupWords(index, word, part, n, "any")) {
       const d = editDistance(word, v, max);
       if (d <= max) cands.push([v, t, df, d]);
     }
     cands.sort((a, b) => a[3] - b[3] || b[2] - a[2] || byCodePoint(a[0], b[0]));
-    await takeExpansions(index, qw, cands, (c) => (c[3] === 1 ? FUZZY_1 : FUZZY_2));
+    await takeExpansions(index, qw, n, cands, (c) => (c[3] === 1 ? FUZZY_1 : FUZZY_2), "typo");
   }
   return qw;
 }
@@ -268,47 +398,59 @@ export async function search(index, query, filters = []) {
   if (qwords.length === 0) return { words: qwords, hits: [], partial: false };
   // Dense accumulators, one slot per page: a query touches at most every page once per term.
   const pages = index.pages;
-  const score = new Float64Array(pages), matched = new Uint8Array(pages), best = new Float64Array(pages);
-  const masks = qwords.map(() => new Uint32Array(pages));
-  const seen = new Uint8Array(pages);
-  qwords.forEach((qw, wi) => {
-    best.fill(0);
-    seen.fill(0);
-    const mask = masks[wi];
-    for (const { weight, data } of qw.terms) {
-      if (!data) continue;
-      const { pages: ps, impacts, masks: ms } = data.postings;
-      for (let k = 0; k < ps.length; k++) {
-        const p = ps[k], s = impacts[k] * weight;
-        if (s > best[p]) best[p] = s;
-        mask[p] = (mask[p] | ms[k]) >>> 0;
-        seen[p] = 1;
+  const score = new Float64Array(pages), matched = new Uint8Array(pages);
+  const best = new Float64Array(pages), sum = new Float64Array(pages), filled = new Uint8Array(pages);
+  for (const qw of qwords) {
+    sum.fill(0);
+    filled.fill(0);
+    for (const slot of qw.slots) {
+      best.fill(0);
+      for (const { weight, data } of slot) {
+        if (!data) continue;
+        const { pages: ps, impacts } = data.postings;
+        for (let k = 0; k < ps.length; k++) {
+          const s = impacts[k] * weight;
+          if (s > best[ps[k]]) best[ps[k]] = s;
+        }
+      }
+      for (let p = 0; p < pages; p++) {
+        if (best[p] === 0) continue;
+        sum[p] += best[p];
+        filled[p]++;
       }
     }
+    const k = qw.slots.length;
+    if (k === 0) continue;
     for (let p = 0; p < pages; p++) {
-      if (!seen[p]) continue;
-      score[p] += best[p];
+      if (filled[p] !== k) continue;
+      score[p] += Math.floor(sum[p] / k);
       matched[p]++;
     }
-  });
+  }
   let pageFacets = null;
   if (filters.length > 0) pageFacets = (await index.facetData()).pages;
   const keep = (page) => pageFacets === null || filters.every((f) => pageFacets[page].includes(f));
+  // The pages among the best pages of some term of the query.
+  const inTop = new Uint8Array(pages);
+  for (const qw of qwords) for (const slot of qw.slots) for (const { data } of slot) if (data) for (const e of data.top) inTop[e[0]] = 1;
   // One pass: the hits with every word, and (in case there are none) those with any.
   const hits = [], some = [];
   for (let p = 0; p < pages; p++) {
     if (matched[p] === 0 || !keep(p)) continue;
-    const hit = { page: p, score: score[p], matched: matched[p] };
+    const hit = { page: p, score: score[p], matched: matched[p], top: inTop[p] };
     if (hit.matched === qwords.length) hits.push(hit);
     else if (hits.length === 0) some.push(hit);
   }
-  if (hits.length > 0) return { words: qwords, hits, masks, partial: false };
-  return { words: qwords, hits: some, masks, partial: some.length > 0 };
+  if (hits.length > 0) return { words: qwords, hits, partial: false };
+  return { words: qwords, hits: some, partial: some.length > 0 };
 }
 
-/** Ranking order: most query words, then highest score, then the page that comes first. */
+/**
+ * Ranking order: most query words, then among the best pages of a query term, then highest
+ * score, then the page that comes first.
+ */
 function before(a, b) {
-  return b.matched - a.matched || b.score - a.score || a.page - b.page;
+  return b.matched - a.matched || b.top - a.top || b.score - a.score || a.page - b.page;
 }
 
 /** The best `n` hits in ranking order (the hits themselves stay in page order). */
@@ -328,52 +470,70 @@ export function top(results, n) {
   return best;
 }
 
-/** The section of a hit's page where most query words occur, worked out only for shown hits. */
+/** Every loaded term of the query's words. */
+function* queryTerms(results) {
+  for (const qw of results.words) for (const slot of qw.slots) for (const x of slot) if (x.data) yield x.data;
+}
+
+/**
+ * The section of a hit's page where most query words occur, by the masks of the terms whose
+ * best pages it is among (as `section_of()` in query.rs), worked out only for shown hits.
+ */
 export function sectionOf(results, hit) {
-  return bestSection(results.masks.map((m) => m[hit.page]));
+  const masks = results.words.map((qw) => {
+    let m = 0;
+    for (const slot of qw.slots) for (const { data } of slot) if (data) m |= data.topMask(hit.page);
+    return m >>> 0;
+  });
+  return bestSection(masks);
 }
 
 /** What a result shows: title, link, collection, heading and excerpt. */
 export async function card(index, results, hit) {
   const section = sectionOf(results, hit);
-  let fallback = null;
-  for (const qw of results.words) {
-    for (const { data } of qw.terms) {
-      if (!data) continue;
-      for (const e of data.head) {
-        if (e[0] !== hit.page) continue;
-        const entry = { title: e[1], path: e[2], collection: e[3], anchor: e[4], heading: e[5], excerpt: e[6], marks: e[7] };
-        if (firstSection(data, hit.page) === section) return entry;
-        fallback = fallback || entry;
-      }
+  let found = null, entry = null, fallback = null;
+  const sections = new Map();
+  for (const data of queryTerms(results)) {
+    const c = data.part.cards.get(hit.page);
+    if (c) {
+      found ||= c;
+      for (const [k, heading, anchor] of c[5]) sections.set(k, [anchor === undefined ? slugify(heading) : anchor, heading]);
+    }
+    for (const e of data.top.slice(0, HEAD)) {
+      if (e[0] !== hit.page) continue;
+      const excerpt = { excerpt: e[3], marks: e[4] };
+      if (e[2] === section) entry ||= excerpt;
+      fallback ||= excerpt;
     }
   }
-  const chunk = await index.chunk(Math.floor(hit.page / CARDS_PER_CHUNK));
-  const c = chunk[hit.page % CARDS_PER_CHUNK];
-  const [anchor, heading] = c[4][section] || [null, ""];
-  return {
-    title: c[0],
-    path: c[1],
-    collection: c[2],
-    anchor,
-    heading,
-    excerpt: fallback ? fallback.excerpt : c[3],
-    marks: fallback ? fallback.marks : null,
-  };
+  let title, path, collection, summary;
+  if (found) {
+    [, title, path, collection, summary] = found;
+    path = path.replace("*", () => slugify(title) + "/");
+  } else {
+    const chunk = await index.chunk(Math.floor(hit.page / CARDS_PER_CHUNK));
+    [title, path, collection, summary] = chunk[hit.page % CARDS_PER_CHUNK];
+  }
+  const [anchor, heading] = sections.get(section) || [null, ""];
+  const excerpt = entry || fallback || { excerpt: summary, marks: null };
+  return { title, path, collection, anchor, heading, excerpt: excerpt.excerpt, marks: excerpt.marks };
 }
 
-/** The first section a term occurs in on a page: the lowest bit of its mask there. */
-function firstSection(data, page) {
-  const { pages, masks } = data.postings;
-  let lo = 0, hi = pages.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (pages[mid] < page) lo = mid + 1;
-    else hi = mid;
-  }
-  if (pages[lo] !== page) return 0;
-  const m = masks[lo];
-  return 31 - Math.clz32(m & -m);
+/**
+ * What the query was searched as, for the line above the results: each word, or what it was
+ * interpreted as (alternatives joined by `or`, the two words of a compound by a space); null
+ * when every word was searched as typed.
+ */
+export function interpretation(results, or) {
+  if (!results.words.some((w) => w.how)) return null;
+  return results.words
+    .map((w) => {
+      if (!w.how) return w.word;
+      if (w.how === "compound") return w.shown.join(" ");
+      const shown = w.shown.slice(0, 3).join(` ${or} `);
+      return w.shown.length > 3 ? shown + " …" : shown;
+    })
+    .join(" ");
 }
 
 export async function facetCounts(index, hits) {
@@ -521,6 +681,12 @@ function setupResultsPage(root, index, base, collections) {
     } else {
       status.textContent = tr("results", total) + (results.partial ? " " + tr("partial") : "");
     }
+    const searchedAs = interpretation(results, tr("or"));
+    if (searchedAs !== null) {
+      // "Results for {query}.", the query emphasised: the text around it from the string table.
+      const [lead, tail = ""] = tr("interpreted").split("{query}");
+      status.append(" " + lead, el("em", {}, searchedAs), tail);
+    }
     more.hidden = total <= shown;
     renderFacets(results);
   }
@@ -592,7 +758,8 @@ function start() {
   if (input) setupShortcuts(input);
   if (root) {
     const parts = root.dataset.parts ? root.dataset.parts.split(" ") : [];
-    const index = new Index(root.dataset.searchIndex, parts, Number(root.dataset.pages || 0));
+    const stopWords = root.dataset.stopWords ? root.dataset.stopWords.split(" ") : [];
+    const index = new Index(root.dataset.searchIndex, parts, Number(root.dataset.pages || 0), stopWords);
     const collections = JSON.parse(root.dataset.collections || "[]");
     setupResultsPage(root, index, root.dataset.base, collections);
   }
