@@ -45,6 +45,14 @@ pub(crate) enum Command {
         /// Replace an output folder that holds files kennisbank did not write.
         #[arg(long)]
         force: bool,
+        /// A site that works from a folder or a USB stick (file://), search included: every
+        /// link relative to its page (also `offline = true` in site.toml).
+        #[arg(long)]
+        offline: bool,
+        /// Write no precompressed `.gz` copies of the text files (for a server that compresses
+        /// itself, or none).
+        #[arg(long)]
+        no_gzip: bool,
         /// Print the time each stage took.
         #[arg(long, short)]
         verbose: bool,
@@ -116,6 +124,8 @@ pub(crate) fn main() -> i32 {
             base_url,
             drafts,
             force,
+            offline,
+            no_gzip,
             verbose,
         } => {
             let opts = BuildOptions {
@@ -124,6 +134,8 @@ pub(crate) fn main() -> i32 {
                 base_url,
                 drafts,
                 force,
+                offline,
+                no_gzip,
                 incremental: false,
             };
             run_build(&opts, verbose)

@@ -31,6 +31,9 @@ pub struct Config {
     /// Raw HTML in Markdown is escaped unless this is true.
     #[serde(default)]
     pub allow_raw_html: bool,
+    /// Build a site that works from a folder (`file://`): every URL relative to its page.
+    #[serde(default)]
+    pub offline: bool,
     /// Pages per list page; 0 turns pagination off.
     #[serde(default = "default_paginate_by")]
     pub paginate_by: usize,

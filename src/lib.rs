@@ -38,6 +38,10 @@ pub struct BuildOptions {
     pub drafts: bool,
     /// Replace an output folder that kennisbank did not write.
     pub force: bool,
+    /// A site that works from a folder (also `offline = true` in site.toml, for `build`).
+    pub offline: bool,
+    /// Write no precompressed `.gz` copies (offline builds write none either).
+    pub no_gzip: bool,
     /// Keep what an incremental rebuild needs (`serve`): the Markdown sources and the plain
     /// text of every page. A one-off build frees them as soon as they are used, which lowers
     /// its peak memory.
@@ -169,13 +173,24 @@ fn compile_into(opts: &BuildOptions, sink: &dyn output::Sink) -> Result<Compiled
     }
     let mut search_laps = Vec::new();
     // The index lives in memory: nothing reads it back, and two builds cannot collide on it.
-    let search = search::index::build_prepared(input, None, &mut search_laps).map_err(|msg| {
-        Error::single(Diagnostic::error("", 0, 0, format!("search index: {msg}")))
-    })?;
+    let mut search =
+        search::index::build_prepared(input, None, &mut search_laps).map_err(|msg| {
+            Error::single(Diagnostic::error("", 0, 0, format!("search index: {msg}")))
+        })?;
     watch.lap("search");
     watch.laps.extend(search_laps);
     let collections: Vec<String> = site.config.collections.keys().cloned().collect();
-    let exported = search::export::export(&search, &collections);
+    let offline = opts.offline.then(|| {
+        output::offline::Offline::new(sink, &site.config.base_path(), &site.config.base_url)
+    });
+    let exported = match offline {
+        Some(_) => search::offline::export(&mut search, &collections),
+        None => search::export::export(&search, &collections),
+    };
+    let sink: &dyn output::Sink = match &offline {
+        Some(o) => o,
+        None => sink,
+    };
     let checker = output::links::LinkCheck::new(sink, &site.config.base_path());
     use output::Sink as _;
     exported.files.into_par_iter().for_each(|f| checker.add(f));
@@ -190,6 +205,9 @@ fn compile_into(opts: &BuildOptions, sink: &dyn output::Sink) -> Result<Compiled
     ));
     watch.lap("render");
     diags.extend(check_links(checker, &site, &bodies, &theme));
+    if let Some(o) = &offline {
+        diags.extend(o.problems());
+    }
     watch.lap("links");
     for path in &sink.collisions() {
         diags.push(Diagnostic::error(
@@ -278,7 +296,14 @@ pub fn build(opts: &BuildOptions) -> Result<(Compiled, output::WriteStats)> {
             error::display_path(lock)
         )
     };
-    let writer = output::Writer::begin(&out, opts.force, &waiting)?;
+    // A folder opened from a disk needs no compressed copies.
+    let offline = opts.offline || config.offline;
+    let writer =
+        output::Writer::begin(&out, opts.force, &waiting)?.with_gzip(!offline && !opts.no_gzip);
+    let opts = &BuildOptions {
+        offline,
+        ..opts.clone()
+    };
     let mut compiled = match compile_into(opts, &writer) {
         Ok(c) => c,
         Err(e) => {

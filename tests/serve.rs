@@ -182,7 +182,8 @@ impl Events {
     }
 }
 
-/// Every file a full build of `root` for this server writes, by path.
+/// Every file a full build of `root` for this server writes, by path (without the `.gz` copies
+/// for web servers, which `serve` has no use for).
 fn full_build(root: &Path, server: &Server) -> BTreeMap<String, Vec<u8>> {
     let out = tempfile::tempdir().unwrap();
     let public = out.path().join("public");
@@ -190,6 +191,7 @@ fn full_build(root: &Path, server: &Server) -> BTreeMap<String, Vec<u8>> {
         root,
         &[
             "build",
+            "--no-gzip",
             "--out",
             public.to_str().unwrap(),
             "--base-url",

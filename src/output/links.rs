@@ -227,7 +227,7 @@ fn existing_file(seen: &Seen, path: &str) -> Option<String> {
 
 /// A relative URL against the folder of `file` (`guides/x/index.html`): `None` when it climbs
 /// above the site.
-fn join(file: &str, rel: &str) -> Option<String> {
+pub(super) fn join(file: &str, rel: &str) -> Option<String> {
     let mut parts: Vec<&str> = file.split('/').collect();
     parts.pop();
     let trailing = rel.ends_with('/');

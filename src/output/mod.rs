@@ -3,7 +3,9 @@
 //! folder is swapped into place in one step, so a failed or killed build leaves the previous
 //! site whole. The output folder guard refuses folders the generator must never replace.
 
+pub mod compress;
 pub mod links;
+pub mod offline;
 
 use crate::error::{Error, Result, display_path};
 use rayon::prelude::*;
@@ -224,6 +226,8 @@ pub struct Writer {
     _lock: std::fs::File,
     previous: HashMap<String, (u64, u64)>,
     state: std::sync::Mutex<WriterState>,
+    /// Write a `.gz` copy next to each text file ([`compress`]).
+    gzip: bool,
 }
 
 #[derive(Default)]
@@ -295,7 +299,14 @@ impl Writer {
             _lock: lock,
             previous,
             state: Default::default(),
+            gzip: false,
         })
+    }
+
+    /// Also write a precompressed `.gz` copy of each text file (see [`compress`]).
+    pub fn with_gzip(mut self, on: bool) -> Self {
+        self.gzip = on;
+        self
     }
 
     fn state(&self) -> std::sync::MutexGuard<'_, WriterState> {
@@ -367,19 +378,66 @@ impl Sink for Writer {
             state.files.insert(f.path.clone(), None);
         }
         let result = self.write(&f);
+        let gz = match &result {
+            Ok((_, size, linked)) if self.gzip && compress::wanted(&f.path, *size as usize) => {
+                Some(self.write_gzip(&f, *linked))
+            }
+            _ => None,
+        };
         let mut state = self.state();
         match result {
             Ok(done) => {
-                state.files.insert(f.path, Some(done));
+                state.files.insert(f.path.clone(), Some(done));
             }
             Err(e) => {
                 state.error.get_or_insert(e);
             }
         }
+        match gz {
+            Some(Ok(Some(done))) => {
+                // a file of the site's own with that name wins
+                state
+                    .files
+                    .entry(format!("{}.gz", f.path))
+                    .or_insert(Some(done));
+            }
+            Some(Err(e)) => {
+                state.error.get_or_insert(e);
+            }
+            _ => {}
+        }
     }
 
     fn collisions(&self) -> BTreeSet<String> {
         self.state().collisions.clone()
+    }
+}
+
+impl Writer {
+    /// The `.gz` copy of a file just written: linked from the previous build when the file was
+    /// unchanged, compressed otherwise. `None` when compressing does not pay.
+    fn write_gzip(&self, f: &OutputFile, linked: bool) -> Result<Option<(u64, u64, bool)>> {
+        let path = format!("{}.gz", f.path);
+        let dest = self.tmp.join(&path);
+        if let (true, Some(&(h, size))) = (linked, self.previous.get(&path))
+            && std::fs::hard_link(self.out.join(&path), &dest).is_ok()
+        {
+            return Ok(Some((h, size, true)));
+        }
+        let bytes: std::borrow::Cow<[u8]> = match &f.data {
+            Data::Bytes(b) => std::borrow::Cow::Borrowed(b.as_slice()),
+            Data::Copy(_) => {
+                let written = self.tmp.join(&f.path);
+                std::borrow::Cow::Owned(
+                    std::fs::read(&written).map_err(|e| Error::io(&written, e))?,
+                )
+            }
+        };
+        let Some(gz) = compress::gzip(&bytes) else {
+            return Ok(None);
+        };
+        std::fs::write(&dest, &gz).map_err(|e| Error::io(&dest, e))?;
+        Ok(Some((hash(&gz), gz.len() as u64, false)))
     }
 }
 

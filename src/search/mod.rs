@@ -8,6 +8,7 @@
 pub mod analyzer;
 pub mod export;
 pub mod index;
+pub mod offline;
 pub mod query;
 pub mod synonyms;
 

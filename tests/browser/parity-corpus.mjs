@@ -23,6 +23,7 @@ let work, site, server, api, context;
 function queriesFromSplitGroups() {
   const dir = join(site, "search", "v");
   const groups = readdirSync(dir)
+    .filter((f) => f.endsWith(".json")) // not the .gz copies for web servers
     .sort()
     .map((f) => JSON.parse(readFileSync(join(dir, f), "utf8")))
     .sort((a, b) => b.length - a.length)

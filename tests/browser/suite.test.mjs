@@ -14,6 +14,8 @@ import "./firstminute.mjs";
 import "./xss.mjs";
 import "./generic.mjs";
 import "./parity-corpus.mjs";
+import "./offline.mjs";
+import "./nginx.mjs";
 
 // The server for /_search builds its site while the first modules run; a failure shows where it
 // is used.

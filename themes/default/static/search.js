@@ -166,6 +166,18 @@ export class Index {
   }
 
   async get(path, missing, kind) {
+    if (typeof location !== "undefined" && location.protocol === "file:") {
+      // From a folder browsers refuse fetch(); an offline build also writes each file as a
+      // script that registers its data in window.__kb_search (src/search/offline.rs).
+      const data = await new Promise((resolve) => {
+        const script = Object.assign(document.createElement("script"), { src: `${this.base}${path}.js` });
+        script.onload = script.onerror = () => resolve((window.__kb_search || {})[path]);
+        document.head.append(script);
+      });
+      if (data === undefined) return missing;
+      if (kind !== "bytes") return data;
+      return Uint8Array.from(atob(data), (c) => c.charCodeAt(0)).buffer;
+    }
     const res = await this.fetcher(this.base + path);
     if (res.status === 404) return missing;
     if (!res.ok) throw new Error(`${path}: HTTP ${res.status}`);
