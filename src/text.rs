@@ -34,6 +34,23 @@ pub fn fold(text: &str) -> String {
     out
 }
 
+/// The segments of `rel` resolved against the folder `dir` (both `/`-separated): `.` and empty
+/// segments dropped, `..` taking one back; `None` when `..` climbs above the root of `dir`.
+/// `resolve_segments("guides/x", "../y/./z.png")` → `["guides", "y", "z.png"]`.
+pub fn resolve_segments<'a>(dir: &'a str, rel: &'a str) -> Option<Vec<&'a str>> {
+    let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
+    for seg in rel.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            s => parts.push(s),
+        }
+    }
+    Some(parts)
+}
+
 /// A readable, URL-safe id: folded, ASCII letters and digits, words joined by `-`.
 /// `Súdwest-Fryslân en de Expeditie` → `sudwest-fryslan-en-de-expeditie`.
 pub fn slugify(text: &str) -> String {

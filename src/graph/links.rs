@@ -343,16 +343,7 @@ fn page_path_of_file(file: &str) -> String {
 /// `dir` joined with a relative path, `.` and `..` resolved; `None` when it leaves `content/`.
 /// Returns the path under `content/`.
 fn join_relative(dir: &str, rel: &str) -> Option<String> {
-    let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
-    for seg in rel.split('/') {
-        match seg {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            s => parts.push(s),
-        }
-    }
+    let parts = crate::text::resolve_segments(dir, rel)?;
     match parts.split_first() {
         Some((&"content", rest)) if !rest.is_empty() => Some(rest.join("/")),
         _ => None,

@@ -228,19 +228,9 @@ fn existing_file(seen: &Seen, path: &str) -> Option<String> {
 /// A relative URL against the folder of `file` (`guides/x/index.html`): `None` when it climbs
 /// above the site.
 pub(super) fn join(file: &str, rel: &str) -> Option<String> {
-    let mut parts: Vec<&str> = file.split('/').collect();
-    parts.pop();
+    let dir = file.rsplit_once('/').map_or("", |(dir, _)| dir);
     let trailing = rel.ends_with('/');
-    for seg in rel.split('/') {
-        match seg {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            s => parts.push(s),
-        }
-    }
-    let mut out = parts.join("/");
+    let mut out = crate::text::resolve_segments(dir, rel)?.join("/");
     if trailing && !out.is_empty() {
         out.push('/');
     }
