@@ -20,18 +20,22 @@ pub struct Checker<'a> {
 }
 
 impl Checker<'_> {
-    /// An error at the value at `path` (`place`, `topics.1`).
-    pub fn error_at(&mut self, path: &str, msg: String) {
+    /// An error placed at the value at `path` (`place`, `topics.1`).
+    fn at(&self, path: &str, msg: String) -> Diagnostic {
         let (line, column) = self.positions.at(path);
-        self.diags
-            .push(Diagnostic::error(self.file, line, column, msg));
+        Diagnostic::error(self.file, line, column, msg)
+    }
+
+    /// An error at the value at `path`.
+    pub fn error_at(&mut self, path: &str, msg: String) {
+        let d = self.at(path, msg);
+        self.diags.push(d);
     }
 
     /// Something the page still lacks, at the value at `path`.
     fn lack(&mut self, path: &str, msg: String) {
-        let (line, column) = self.positions.at(path);
-        self.unfinished
-            .push(Diagnostic::error(self.file, line, column, msg));
+        let d = self.at(path, msg);
+        self.unfinished.push(d);
     }
 
     /// An error at a top-level key itself (an unknown key), not at its value.
