@@ -330,52 +330,37 @@ fn run_search(
         );
         return Ok(());
     }
-    for i in answer["interpreted"].as_array().into_iter().flatten() {
-        let shown: Vec<&str> = i["as"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter_map(|a| a.as_str())
-            .collect();
+    for i in &answer.interpreted {
         eprintln!(
             "searched `{}` as {} ({})",
-            i["word"].as_str().unwrap_or_default(),
-            shown.join(" | "),
-            i["how"].as_str().unwrap_or_default()
+            i.word,
+            i.searched_as.join(" | "),
+            i.how.as_str()
         );
     }
-    let results = answer["results"].as_array().cloned().unwrap_or_default();
     let bold = std::io::stdout().is_terminal();
-    for (i, r) in results.iter().enumerate() {
-        let heading = r["heading"]
-            .as_str()
+    for (i, r) in answer.results.iter().enumerate() {
+        let heading = r
+            .heading
+            .as_ref()
             .map(|h| format!(" › {h}"))
             .unwrap_or_default();
-        println!(
-            "{:>2}. {}{heading}  ({:.2})",
-            i + 1,
-            r["title"].as_str().unwrap_or_default(),
-            r["score"].as_f64().unwrap_or(0.0)
-        );
-        println!("    {}", r["url"].as_str().unwrap_or_default());
-        println!(
-            "    {}",
-            highlight(r["excerpt"].as_str().unwrap_or_default(), &r["marks"], bold)
-        );
+        println!("{:>2}. {}{heading}  ({:.2})", i + 1, r.title, r.score);
+        println!("    {}", r.url);
+        println!("    {}", highlight(&r.excerpt, &r.marks, bold));
     }
-    let total = answer["total"].as_u64().unwrap_or(0);
-    match total {
+    match answer.total {
         0 => eprintln!("no page matches `{query}`"),
-        _ if answer["partial"].as_bool() == Some(true) => {
+        total if answer.partial => {
             eprintln!("{total} results (no page has every word; these have some)")
         }
-        _ => eprintln!("{total} result{}", if total == 1 { "" } else { "s" }),
+        total => eprintln!("{total} result{}", if total == 1 { "" } else { "s" }),
     }
     Ok(())
 }
 
 /// Mark the matched words of an excerpt: bold on a terminal, `*word*` elsewhere.
-fn highlight(text: &str, marks: &serde_json::Value, bold: bool) -> String {
+fn highlight(text: &str, marks: &[(usize, usize)], bold: bool) -> String {
     let (open, close) = if bold {
         ("\x1b[1m", "\x1b[0m")
     } else {
@@ -383,11 +368,7 @@ fn highlight(text: &str, marks: &serde_json::Value, bold: bool) -> String {
     };
     let mut out = String::new();
     let mut pos = 0;
-    for m in marks.as_array().into_iter().flatten() {
-        let (Some(a), Some(b)) = (m[0].as_u64(), m[1].as_u64()) else {
-            continue;
-        };
-        let (a, b) = (a as usize, b as usize);
+    for &(a, b) in marks {
         if a < pos || b > text.len() || !text.is_char_boundary(a) || !text.is_char_boundary(b) {
             continue;
         }

@@ -526,8 +526,9 @@ fn search_endpoint(target: &str, state: &State) -> Answer {
     };
     match crate::search::parse_filters(model, &filters) {
         Ok(ids) => {
-            let json = crate::search::answer(model, config, &q, &ids, limit);
-            (200, "application/json", json.to_string().into_bytes(), None)
+            let answer = crate::search::answer(model, config, &q, &ids, limit);
+            let json = serde_json::to_vec(&answer).unwrap_or_default();
+            (200, "application/json", json, None)
         }
         Err(msg) => (
             400,

@@ -45,13 +45,12 @@ fn ranks(
         .iter()
         .map(|q| {
             let json = answer(model, config, &q.q, &[], 10);
-            let found = json["results"]
-                .as_array()
-                .unwrap()
+            let found = json
+                .results
                 .iter()
                 .enumerate()
                 .filter(|(_, r)| {
-                    let url = r["url"].as_str().unwrap();
+                    let url = r.url.as_str();
                     let path = url.split('#').next().unwrap().trim_start_matches('/');
                     q.accept.iter().any(|a| a == path)
                 })

@@ -3,9 +3,21 @@
 
 mod common;
 use common::*;
-use kennisbank::search::{SearchModel, answer, parse_filters};
+use kennisbank::search::{SearchModel, parse_filters};
 use kennisbank::{BuildOptions, compile};
 use std::sync::OnceLock;
+
+/// The answer to a query as `kennisbank search --json` and `/_search` write it.
+fn answer(
+    model: &SearchModel,
+    config: &kennisbank::config::Config,
+    query: &str,
+    filters: &[u32],
+    limit: usize,
+) -> serde_json::Value {
+    let answer = kennisbank::search::answer(model, config, query, filters, limit);
+    serde_json::to_value(answer).expect("an answer serialises")
+}
 
 fn shipped() -> &'static (SearchModel, kennisbank::config::Config) {
     static SITE: OnceLock<(SearchModel, kennisbank::config::Config)> = OnceLock::new();

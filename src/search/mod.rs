@@ -6,12 +6,14 @@
 //! numbers, so both rank alike.
 
 pub mod analyzer;
+mod answer;
 pub mod export;
 pub mod index;
 pub mod offline;
 pub mod query;
 pub mod synonyms;
 
+pub use answer::{Interpretation, SearchAnswer, SearchResult, answer};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -233,60 +235,9 @@ pub fn shard_file(key: &str) -> String {
     out
 }
 
-/// The answer to a query as `kennisbank search --json` and `/_search` give it.
-pub fn answer(
-    model: &SearchModel,
-    config: &crate::config::Config,
-    q: &str,
-    filters: &[u32],
-    limit: usize,
-) -> serde_json::Value {
-    let results = query::search(model, q, filters);
-    let forms = highlighted_forms(model, &results.words);
-    let items: Vec<serde_json::Value> = results
-        .hits
-        .iter()
-        .take(limit)
-        .map(|h| {
-            let page = &model.pages[h.page as usize];
-            let section_index = query::section_of(model, &results.words, h.page);
-            let section = page.sections.get(section_index);
-            let anchor = section.and_then(|s| s.anchor.as_deref());
-            let text = page.excerpt_source(section_index);
-            let (excerpt, marks) = query::excerpt(text, &forms, 180);
-            let url =
-                config.site_url(&page.path) + &anchor.map(|a| format!("#{a}")).unwrap_or_default();
-            serde_json::json!({
-                "url": url,
-                "title": page.title,
-                "heading": section.map(|s| s.heading.as_str()).filter(|h| !h.is_empty()),
-                "collection": page.collection,
-                "score": h.score as f64 / (f64::from(IMPACT_SCALE) * query::EXACT as f64),
-                "excerpt": excerpt,
-                "marks": marks,
-            })
-        })
-        .collect();
-    let interpreted: Vec<serde_json::Value> = results
-        .words
-        .iter()
-        .filter_map(|w| {
-            let how = w.how?;
-            Some(serde_json::json!({ "word": w.word, "as": w.shown, "how": how }))
-        })
-        .collect();
-    serde_json::json!({
-        "query": q,
-        "interpreted": interpreted,
-        "total": results.hits.len(),
-        "partial": results.partial,
-        "results": items,
-    })
-}
-
 /// The surface words an excerpt marks: every word of the vocabulary that shares a term with the
 /// query (for a synonym, with what it stands for).
-fn highlighted_forms(model: &SearchModel, words: &[query::QueryWord]) -> Vec<String> {
+pub(crate) fn highlighted_forms(model: &SearchModel, words: &[query::QueryWord]) -> Vec<String> {
     let mut term_set: std::collections::HashSet<u32> = words
         .iter()
         .flat_map(|w| w.terms().map(|(t, _)| t))

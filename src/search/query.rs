@@ -65,6 +65,18 @@ pub enum How {
     Synonym,
 }
 
+impl How {
+    /// The name `--json` and the browser use for it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            How::Typo => "typo",
+            How::Prefix => "prefix",
+            How::Compound => "compound",
+            How::Synonym => "synonym",
+        }
+    }
+}
+
 /// A query word and the terms it stands for.
 #[derive(Debug, Clone, Serialize)]
 pub struct QueryWord {
