@@ -450,6 +450,17 @@ fn card_section(s: &mut String, k: usize, sec: &super::SectionDoc) {
     s.push(']');
 }
 
+/// A term's postings as the browser reads them: page deltas as varints, each with its impact
+/// byte.
+fn term_postings(out: &mut Vec<u8>, term: &super::TermPostings) {
+    let mut prev = 0u32;
+    for p in &term.postings {
+        varint(out, p.page - prev);
+        out.push((p.impact / term.scale) as u8);
+        prev = p.page;
+    }
+}
+
 /// An unsigned LEB128 varint.
 fn varint(out: &mut Vec<u8>, mut v: u32) {
     while v >= 0x80 {
@@ -471,21 +482,60 @@ struct PartContext<'a> {
 impl PartContext<'_> {
     /// The part file of `words`: header length, JSON header, postings.
     fn part(&self, words: &[Word]) -> Vec<u8> {
-        let mut terms: Vec<u32> = Vec::new();
+        let mut s = format!("{{\"g\":[{}],\"w\":[", self.split_groups(words).join(","));
+        let terms = self.words(&mut s, words);
+        s.push_str("],\"t\":[");
+        let mut postings = Vec::new();
+        // page → the sections its masks name in this part's tops
+        let mut cards: std::collections::BTreeMap<u32, u32> = Default::default();
+        for (i, &t) in terms.iter().enumerate() {
+            if i > 0 {
+                s.push(',');
+            }
+            let term = &self.model.terms[t as usize];
+            let _ = write!(s, "[{t},{},{},", term.postings.len(), term.scale);
+            self.top(&mut s, t);
+            s.push(']');
+            for &(page, mask) in &term.top {
+                *cards.entry(page).or_insert(0) |= mask;
+            }
+            term_postings(&mut postings, term);
+        }
+        s.push_str("],\"c\":[");
+        for (i, (&page, &mask)) in cards.iter().enumerate() {
+            if i > 0 {
+                s.push(',');
+            }
+            self.card(&mut s, page, mask);
+        }
+        s.push_str("]}");
+        let mut out = Vec::with_capacity(4 + s.len() + postings.len());
+        out.extend_from_slice(&(s.len() as u32).to_le_bytes());
+        out.extend_from_slice(s.as_bytes());
+        out.extend_from_slice(&postings);
+        out
+    }
+
+    /// The groups of `words` that span parts, as JSON: with their word list when it is small.
+    fn split_groups(&self, words: &[Word]) -> Vec<String> {
         let mut split: Vec<String> = words
             .iter()
             .map(|(w, _)| shard_key(w))
             .filter(|k| self.split.contains(k))
             .collect();
         split.dedup();
-        let split: Vec<String> = split
+        split
             .iter()
             .map(|k| match self.small_groups.get(k) {
                 Some(list) => format!("[{},{list}]", js(k)),
                 None => js(k),
             })
-            .collect();
-        let mut s = format!("{{\"g\":[{}],\"w\":[", split.join(","));
+            .collect()
+    }
+
+    /// Write the part's `w` entries; the terms of its words, in order of first use.
+    fn words(&self, s: &mut String, words: &[Word]) -> Vec<u32> {
+        let mut terms: Vec<u32> = Vec::new();
         for (i, (word, term)) in words.iter().enumerate() {
             if let Some(t) = term
                 && !terms.contains(t)
@@ -502,41 +552,7 @@ impl PartContext<'_> {
             }
             s.push(']');
         }
-        s.push_str("],\"t\":[");
-        let mut postings = Vec::new();
-        // page → the sections its masks name in this part's tops
-        let mut cards: std::collections::BTreeMap<u32, u32> = Default::default();
-        for (i, &t) in terms.iter().enumerate() {
-            if i > 0 {
-                s.push(',');
-            }
-            let term = &self.model.terms[t as usize];
-            let _ = write!(s, "[{t},{},{},", term.postings.len(), term.scale);
-            self.top(&mut s, t);
-            s.push(']');
-            for &(page, mask) in &term.top {
-                *cards.entry(page).or_insert(0) |= mask;
-            }
-            let mut prev = 0u32;
-            for p in &term.postings {
-                varint(&mut postings, p.page - prev);
-                postings.push((p.impact / term.scale) as u8);
-                prev = p.page;
-            }
-        }
-        s.push_str("],\"c\":[");
-        for (i, (&page, &mask)) in cards.iter().enumerate() {
-            if i > 0 {
-                s.push(',');
-            }
-            self.card(&mut s, page, mask);
-        }
-        s.push_str("]}");
-        let mut out = Vec::with_capacity(4 + s.len() + postings.len());
-        out.extend_from_slice(&(s.len() as u32).to_le_bytes());
-        out.extend_from_slice(s.as_bytes());
-        out.extend_from_slice(&postings);
-        out
+        terms
     }
 
     /// A term's top: `[[page, mask, section, excerpt, marks], …, [page, mask], …]`.
