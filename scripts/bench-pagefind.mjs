@@ -1,0 +1,84 @@
+#!/usr/bin/env node
+// The same cold queries as scripts/bench-search.mjs, answered by Pagefind's index of the same
+// built site: for each query, in a fresh browser context, the requests and bytes Pagefind
+// fetches from the query to the data of its first ten results (what a results list shows),
+// and the time that takes (median and range of RUNS cold runs, default 5). pagefind.js itself
+// is not counted, as search.js is not on kennisbank's side; its WebAssembly, entry and index
+// files are, as kennisbank's parts are.
+//
+// usage: [RUNS=5] node scripts/bench-pagefind.mjs PUBLIC_DIR [query …]
+//   Index the site first, with Pagefind from the npm registry:
+//     npm install --prefix /tmp/pf pagefind@1 && /tmp/pf/node_modules/.bin/pagefind --site PUBLIC_DIR
+import { createServer } from "node:http";
+import { readFileSync, existsSync, statSync } from "node:fs";
+import { join, extname, normalize } from "node:path";
+import { gzipSync } from "node:zlib";
+import { chromium } from "playwright-core";
+
+const dir = process.argv[2];
+const queries = process.argv.length > 3 ? process.argv.slice(3) : [
+  "gemeente", "participatie", "samenwerking regio", "digitale informatie", "samenwerking regio gemeente",
+  "digitale informatie sturing participatie", "particpatie", "omgevingsvis", "samenlevingsleefomgeving",
+  "regiosamenwerking", "informatiesturing", "regiosamenwerking particpatie gemeente sturing",
+];
+const TYPES = { ".html": "text/html; charset=utf-8", ".js": "text/javascript", ".json": "application/json", ".css": "text/css", ".wasm": "application/wasm" };
+
+const server = createServer((req, res) => {
+  if (req.url === "/__blank") return res.writeHead(200, { "Content-Type": "text/html" }).end("<!doctype html><title>bench</title>");
+  let rel = decodeURIComponent(new URL(req.url, "http://x").pathname).slice(1);
+  if (rel === "" || rel.endsWith("/")) rel += "index.html";
+  const file = normalize(join(dir, rel));
+  if (!file.startsWith(dir) || !existsSync(file) || !statSync(file).isFile()) return res.writeHead(404).end();
+  res.writeHead(200, { "Content-Type": TYPES[extname(file)] || "application/octet-stream" }).end(readFileSync(file));
+});
+await new Promise((r) => server.listen(0, "127.0.0.1", r));
+const base = `http://127.0.0.1:${server.address().port}/`;
+const browser = await chromium.launch({
+  executablePath: "/usr/bin/chromium",
+  args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+});
+const RUNS = Number(process.env.RUNS || 5);
+
+/** One cold run of a query: requests, bytes and milliseconds to the first ten results' data. */
+async function coldQuery(q) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(base + "__blank");
+  await page.evaluate(async () => (window.pagefind = await import("/pagefind/pagefind.js")));
+  const requests = [];
+  page.on("requestfinished", async (r) => {
+    const url = r.url();
+    if (!url.includes("/pagefind/") || url.endsWith("/pagefind.js")) return;
+    const body = await r.response().then((x) => x.body()).catch(() => Buffer.alloc(0));
+    requests.push({ url, bytes: body.length, gz: gzipSync(body).length });
+  });
+  const { ms, count } = await page.evaluate(async (query) => {
+    const t0 = performance.now();
+    const found = await window.pagefind.search(query);
+    await Promise.all(found.results.slice(0, 10).map((r) => r.data()));
+    return { ms: Math.round(performance.now() - t0), count: found.results.length };
+  }, q);
+  await page.waitForTimeout(100);
+  await context.close();
+  return {
+    q,
+    results: count,
+    requests: requests.length,
+    kb: requests.reduce((s, r) => s + r.bytes, 0) / 1024,
+    kbgz: requests.reduce((s, r) => s + r.gz, 0) / 1024,
+    ms,
+  };
+}
+
+const rows = [];
+for (const q of queries) {
+  const runs = [];
+  for (let i = 0; i < RUNS; i++) runs.push(await coldQuery(q));
+  const times = runs.map((r) => r.ms).sort((a, b) => a - b);
+  rows.push({ ...runs[0], ms: `${times[Math.floor(times.length / 2)]} (${times[0]}–${times[times.length - 1]})` });
+}
+console.log(`| query | results | requests | KB (gzip) | ms to first ten results, median of ${RUNS} (min–max) |`);
+console.log("|---|---|---|---|---|");
+for (const r of rows) console.log(`| ${r.q} | ${r.results} | ${r.requests} | ${r.kb.toFixed(1)} (${r.kbgz.toFixed(1)}) | ${r.ms} |`);
+await browser.close();
+server.close();
