@@ -173,10 +173,9 @@ fn compile_into(opts: &BuildOptions, sink: &dyn output::Sink) -> Result<Compiled
     }
     let mut search_laps = Vec::new();
     // The index lives in memory: nothing reads it back, and two builds cannot collide on it.
-    let mut search =
-        search::index::build_prepared(input, None, &mut search_laps).map_err(|msg| {
-            Error::single(Diagnostic::error("", 0, 0, format!("search index: {msg}")))
-        })?;
+    let mut search = search::index::build_prepared(input, &mut search_laps).map_err(|msg| {
+        Error::single(Diagnostic::error("", 0, 0, format!("search index: {msg}")))
+    })?;
     watch.lap("search");
     watch.laps.extend(search_laps);
     let collections: Vec<String> = site.config.collections.keys().cloned().collect();

@@ -121,8 +121,7 @@ fn boost_sweep() {
         for related in [0.0, 0.5, 1.0, 2.0, 3.0] {
             let input = kennisbank::search::index::prepare(&c.site, &c.bodies, "collection")
                 .with_boosts(&[("fields", fields), ("related", related)]);
-            let model =
-                kennisbank::search::index::build_prepared(input, None, &mut Vec::new()).unwrap();
+            let model = kennisbank::search::index::build_prepared(input, &mut Vec::new()).unwrap();
             let (s, m, a) = metrics(&ranks(&model, &c.site.config));
             eprintln!("| {fields} | {related} | {s:.3} | {m:.3} | {a:.3} |");
         }

@@ -10,7 +10,6 @@ use crate::markdown::Rendered;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use std::collections::{BTreeMap, HashMap};
-use std::path::Path;
 use std::sync::Arc;
 use tantivy::schema::{
     Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing, TextOptions,
@@ -56,24 +55,6 @@ fn searchable(site: &Site, bodies: &[Rendered], i: usize) -> bool {
         PageKind::Section => !bodies[i].text.trim().is_empty(),
         _ => true,
     }
-}
-
-/// Build the index (in `dir`, or in memory when `None`) and the model.
-pub fn build(site: &Site, bodies: &[Rendered], dir: Option<&Path>) -> Result<SearchModel, String> {
-    build_timed(site, bodies, dir, &mut Vec::new())
-}
-
-/// The label of the facet that filters by collection, when the caller gives none.
-const COLLECTION_FACET: &str = "collection";
-
-/// [`build`], recording the time of each step (for `build --verbose` and the benchmarks).
-pub fn build_timed(
-    site: &Site,
-    bodies: &[Rendered],
-    dir: Option<&Path>,
-    laps: &mut Vec<(&'static str, std::time::Duration)>,
-) -> Result<SearchModel, String> {
-    build_prepared(prepare(site, bodies, COLLECTION_FACET), dir, laps)
 }
 
 /// What the index is built from, taken out of the site so that it can be built on another
@@ -123,7 +104,6 @@ impl SearchInput {
 /// Build the index and the model from [`prepare`]d input.
 pub fn build_prepared(
     input: SearchInput,
-    dir: Option<&Path>,
     laps: &mut Vec<(&'static str, std::time::Duration)>,
 ) -> Result<SearchModel, String> {
     let SearchInput {
@@ -154,7 +134,7 @@ pub fn build_prepared(
     let masks = corpus.section_masks(&terms.word_terms);
     lap("  analyze", laps);
 
-    let (index, fields, page_field) = create_index(dir, Arc::new(terms.tokenizer_map), &boosts)?;
+    let (index, fields, page_field) = create_index(Arc::new(terms.tokenizer_map), &boosts)?;
     write_documents(&index, &fields, page_field, &pages)?;
     lap("  tantivy", laps);
     let scores = read_impacts(&index, &fields, page_field, &terms.ids)?;
@@ -494,8 +474,8 @@ fn facts(site: &Site, page: &crate::content::Page) -> String {
     out
 }
 
+/// The tantivy index, in memory: the model is read out of it and nothing reads it again.
 fn create_index(
-    dir: Option<&Path>,
     terms: Arc<FxHashMap<String, Vec<String>>>,
     boosts: &[f32; FIELDS.len()],
 ) -> Result<(Index, BoostedFields, Field), String> {
@@ -513,16 +493,7 @@ fn create_index(
     let page_field =
         schema.add_u64_field("page", NumericOptions::default().set_fast().set_stored());
     let schema = schema.build();
-    let index = match dir {
-        Some(dir) => {
-            let _ = std::fs::remove_dir_all(dir);
-            std::fs::create_dir_all(dir)
-                .map_err(|e| format!("cannot create the search cache {}: {e}", dir.display()))?;
-            let mmap = tantivy::directory::MmapDirectory::open(dir).map_err(|e| e.to_string())?;
-            Index::create(mmap, schema, Default::default()).map_err(|e| e.to_string())?
-        }
-        None => Index::create_in_ram(schema),
-    };
+    let index = Index::create_in_ram(schema);
     index.tokenizers().register(
         TOKENIZER,
         IndexTokenizer {

@@ -155,7 +155,7 @@ fn run_jobs<M>(rx: Receiver<Job>, done: Sender<M>, wrap: fn(SearchDone) -> M) {
             job = newer;
         }
         let (generation, input, collections) = job;
-        match search::index::build_prepared(input, None, &mut Vec::new()) {
+        match search::index::build_prepared(input, &mut Vec::new()) {
             Ok(model) => {
                 let export = search::export::export(&model, &collections);
                 let result = SearchDone {
