@@ -2,10 +2,10 @@
 //! structs built from the graph and the rendered bodies.
 
 use crate::config::{CollectionConfig, Config};
+use crate::content::FieldValue;
 use crate::error::{Diagnostics, suggestion};
 use crate::graph::Site;
 use serde::Serialize;
-use serde_json::Value as Json;
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 
@@ -51,7 +51,7 @@ pub(super) struct PageRef<'a> {
     pub summary: Option<&'a str>,
     pub collection: Option<&'a str>,
     pub slug: &'a str,
-    pub fields: &'a BTreeMap<String, Json>,
+    pub fields: &'a BTreeMap<String, FieldValue>,
     pub why: Option<&'a str>,
     /// The value of its collection's `number_field`, and the label that shows it ("Lesson 3").
     pub number: Option<i64>,
@@ -85,7 +85,7 @@ pub(super) struct PageCtx<'a> {
     /// The value of its collection's `number_field`, and the label that shows it ("Lesson 3").
     pub number: Option<i64>,
     pub number_label: Option<String>,
-    pub fields: &'a BTreeMap<String, Json>,
+    pub fields: &'a BTreeMap<String, FieldValue>,
     /// Outgoing relations, then incoming ones.
     pub related: Vec<RelationGroup<'a>>,
     /// The collection's fields as label and display text, in declaration order.
@@ -105,7 +105,7 @@ pub(super) struct Fact {
 
 /// The fields of a page as text, labelled as site.toml declares them; hidden fields and the
 /// collection's `number_field` (shown with the title) are left out.
-pub(super) fn facts(cc: &CollectionConfig, fields: &BTreeMap<String, Json>) -> Vec<Fact> {
+pub(super) fn facts(cc: &CollectionConfig, fields: &BTreeMap<String, FieldValue>) -> Vec<Fact> {
     cc.fields
         .iter()
         .filter(|(name, spec)| !spec.hidden && cc.number_field.as_ref() != Some(*name))
@@ -126,35 +126,26 @@ pub(super) fn facts(cc: &CollectionConfig, fields: &BTreeMap<String, Json>) -> V
         .collect()
 }
 
-/// A field's value as text, the values of each record in the order its `keys` are declared
-/// (`name, role`), not in the order of the map that holds them.
-fn display_field(v: &Json, keys: &[String]) -> String {
+/// A field's value as text: items of a list and records apart by `; `, the values of a record
+/// by `, ` in the order its `keys` are declared (`name, role`), or by key when it declares none.
+fn display_field(v: &FieldValue, keys: &[String]) -> String {
     match v {
-        Json::Array(items) if !keys.is_empty() && items.iter().all(Json::is_object) => items
+        FieldValue::List(items) => items.join("; "),
+        FieldValue::Records(records) => records
             .iter()
             .map(|record| {
-                let values = keys.iter().filter_map(|k| record.get(k));
-                values.map(display_value).collect::<Vec<_>>().join(", ")
+                let values: Vec<&str> = if keys.is_empty() {
+                    record.values().map(String::as_str).collect()
+                } else {
+                    keys.iter()
+                        .filter_map(|k| record.get(k).map(String::as_str))
+                        .collect()
+                };
+                values.join(", ")
             })
             .collect::<Vec<_>>()
             .join("; "),
-        other => display_value(other),
-    }
-}
-
-fn display_value(v: &Json) -> String {
-    match v {
-        Json::String(s) => s.clone(),
-        Json::Array(items) => items
-            .iter()
-            .map(|i| match i {
-                Json::Object(m) => m.values().map(display_value).collect::<Vec<_>>().join(", "),
-                other => display_value(other),
-            })
-            .collect::<Vec<_>>()
-            .join("; "),
-        Json::Null => String::new(),
-        other => other.to_string(),
+        other => other.scalar_text().unwrap_or_default(),
     }
 }
 
