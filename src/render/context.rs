@@ -251,3 +251,108 @@ fn resolve_footer_link(site: &Site, to: &str) -> Result<String, String> {
     }
     Err("write `@/file.md` for a page, `/path` for a file of the site, or a full URL".into())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{SITE_TOML, built};
+    use super::*;
+
+    #[test]
+    fn facts_follow_the_declaration_under_their_labels_without_hidden_or_number_fields() {
+        let config = Config::parse(SITE_TOML).unwrap();
+        let cc = &config.collections["lessen"];
+        let record = |pairs: &[(&str, &str)]| {
+            let pairs = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string()));
+            pairs.collect::<BTreeMap<_, _>>()
+        };
+        let fields = BTreeMap::from([
+            (
+                "thema".to_string(),
+                FieldValue::List(vec!["water".into(), "klimaat".into()]),
+            ),
+            ("nummer".to_string(), FieldValue::Integer(2)),
+            ("intern".to_string(), FieldValue::Text("concept".into())),
+            ("duur".to_string(), FieldValue::Float(3.0)),
+            (
+                "docenten".to_string(),
+                // Shown in the order of the declared keys (naam, rol), not the map's.
+                FieldValue::Records(vec![
+                    record(&[("rol", "gids"), ("naam", "An")]),
+                    record(&[("naam", "Bo")]),
+                ]),
+            ),
+            ("niveau".to_string(), FieldValue::Text("basis".into())),
+        ]);
+        let shown: Vec<(String, String, String)> = facts(cc, &fields)
+            .into_iter()
+            .map(|f| (f.name, f.label, f.value))
+            .collect();
+        let fact = |n: &str, l: &str, v: &str| (n.to_string(), l.to_string(), v.to_string());
+        assert_eq!(
+            shown,
+            [
+                fact("niveau", "Niveau", "basis"),
+                fact("duur", "Duur (uur)", "3.0"),
+                fact("docenten", "Docenten", "An, gids; Bo"),
+                fact("thema", "Thema", "water; klimaat"),
+            ]
+        );
+    }
+
+    #[test]
+    fn records_without_declared_keys_show_their_values_by_key() {
+        let records = FieldValue::Records(vec![BTreeMap::from([
+            ("z".to_string(), "laatste".to_string()),
+            ("a".to_string(), "eerste".to_string()),
+        ])]);
+        assert_eq!(display_field(&records, &[]), "eerste, laatste");
+        assert_eq!(display_field(&FieldValue::Bool(true), &[]), "true");
+        assert_eq!(display_field(&FieldValue::Integer(-4), &[]), "-4");
+        assert_eq!(
+            display_field(&FieldValue::Date("2018-03-01".into()), &[]),
+            "2018-03-01"
+        );
+    }
+
+    #[test]
+    fn every_page_shares_the_nav_the_search_url_and_the_footer_links() {
+        let b = built(&[]);
+        let (ctx, diags) = site_ctx(&b.site, "zoeken/");
+        assert!(diags.0.is_empty(), "{:?}", diags.0);
+        let get = |path: &str| {
+            let v = ctx.get_from_path(path);
+            v.and_then(|v| v.as_str()).unwrap_or_default().to_string()
+        };
+        assert_eq!(get("search_url"), "/water/zoeken/");
+        assert_eq!(get("base_url"), "https://example.nl/water/");
+        assert_eq!(get("base_path"), "/water/");
+        assert_eq!(get("nav.0.url"), "/water/lessen/");
+        assert_eq!(get("nav.1.title"), "Rivieren");
+        assert_eq!(get("footer.html"), "<p>Een <em>proef</em>.</p>\n");
+        // A page by its file, a path under the base path, a URL as it is.
+        let (footer, _) = footer_ctx(&b.site);
+        let urls: Vec<&str> = footer.links.iter().map(|l| l.url.as_str()).collect();
+        assert_eq!(
+            urls,
+            ["/water/over/", "/water/atom.xml", "https://example.org/"]
+        );
+    }
+
+    #[test]
+    fn a_footer_link_that_leads_nowhere_is_an_error_at_its_line_of_site_toml() {
+        let toml = SITE_TOML
+            .replace("@/over.md", "@/ovr.md")
+            .replace("https://example.org/", "example.org");
+        let b = built(&[("site.toml", &toml)]);
+        let (footer, diags) = footer_ctx(&b.site);
+        assert_eq!(footer.links.len(), 1);
+        let messages: Vec<String> = diags.0.iter().map(|d| d.to_string()).collect();
+        assert_eq!(
+            messages,
+            [
+                "site.toml:10:26: [footer]: link `@/ovr.md`: no page content/ovr.md; did you mean `over.md`?",
+                "site.toml:12:28: [footer]: link `example.org`: write `@/file.md` for a page, `/path` for a file of the site, or a full URL",
+            ]
+        );
+    }
+}
