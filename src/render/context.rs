@@ -260,7 +260,7 @@ mod tests {
     #[test]
     fn facts_follow_the_declaration_under_their_labels_without_hidden_or_number_fields() {
         let config = Config::parse(SITE_TOML).unwrap();
-        let cc = &config.collections["lessen"];
+        let cc = &config.collections["tochten"];
         let record = |pairs: &[(&str, &str)]| {
             let pairs = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string()));
             pairs.collect::<BTreeMap<_, _>>()
@@ -326,7 +326,7 @@ mod tests {
         assert_eq!(get("search_url"), "/water/zoeken/");
         assert_eq!(get("base_url"), "https://example.nl/water/");
         assert_eq!(get("base_path"), "/water/");
-        assert_eq!(get("nav.0.url"), "/water/lessen/");
+        assert_eq!(get("nav.0.url"), "/water/tochten/");
         assert_eq!(get("nav.1.title"), "Rivieren");
         assert_eq!(get("footer.html"), "<p>Een <em>proef</em>.</p>\n");
         // A page by its file, a path under the base path, a URL as it is.

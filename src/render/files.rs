@@ -201,8 +201,8 @@ mod tests {
         assert_eq!(
             text(&feed),
             "2018-05-01T00:00:00Z Redactie\
-             |Stroom 2018-03-01T00:00:00Z 2018-05-01T00:00:00Z https://example.nl/water/lessen/stroom/\
-             |Bron 2018-04-01T00:00:00Z 2018-04-01T00:00:00Z https://example.nl/water/lessen/bron/"
+             |Stroom 2018-03-01T00:00:00Z 2018-05-01T00:00:00Z https://example.nl/water/tochten/stroom/\
+             |Bron 2018-04-01T00:00:00Z 2018-04-01T00:00:00Z https://example.nl/water/tochten/bron/"
         );
         // `feed_limit = 0`: every dated page; no author: the site's title.
         let toml = SITE_TOML
@@ -221,8 +221,8 @@ mod tests {
         let sitemap = text(&b.renderer().sitemap().unwrap());
         let lines: Vec<&str> = sitemap.lines().collect();
         assert_eq!(lines.len(), b.site.nodes.len());
-        assert!(lines.contains(&"https://example.nl/water/lessen/stroom/ 2018-05-01"));
-        assert!(lines.contains(&"https://example.nl/water/lessen/bron/ 2018-04-01"));
+        assert!(lines.contains(&"https://example.nl/water/tochten/stroom/ 2018-05-01"));
+        assert!(lines.contains(&"https://example.nl/water/tochten/bron/ 2018-04-01"));
         assert!(lines.contains(&"https://example.nl/water/rivieren/maas/ "));
     }
 

@@ -130,9 +130,9 @@ for = "Resultaten voor {query} in {where}"
     fn asset_and_url_lead_under_the_base_path() {
         assert_eq!(
             render(
-                r#"{{ asset(path="/style.css") }} {{ url(path="/lessen/") }} {{ url(path="") }}"#
+                r#"{{ asset(path="/style.css") }} {{ url(path="/tochten/") }} {{ url(path="") }}"#
             ),
-            Ok("/water/style.0a1b2c3d4e.css /water/lessen/ /water/".into())
+            Ok("/water/style.0a1b2c3d4e.css /water/tochten/ /water/".into())
         );
         let err = render(r#"{{ asset(path="app.js") }}"#).unwrap_err();
         assert!(

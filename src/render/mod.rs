@@ -40,7 +40,7 @@ impl<'a> Renderer<'a> {
         &self.site.config
     }
 
-    /// The number of page `i` by its collection's `number_field`, and its label ("Les 3").
+    /// The number of page `i` by its collection's `number_field`, and its label ("Tocht 3").
     fn number(&self, i: usize) -> (Option<i64>, Option<String>) {
         let p = &self.site.nodes[i].page;
         let Some(cc) = p
@@ -626,7 +626,7 @@ mod tests {
             .site
             .nodes
             .iter()
-            .position(|n| n.page.kind == PageKind::Section && n.page.slug == "lessen")
+            .position(|n| n.page.kind == PageKind::Section && n.page.slug == "tochten")
             .unwrap();
         let files = b.renderer().render_node(lessons).unwrap();
         let pages: Vec<(&str, String)> = files.iter().map(|f| (f.path.as_str(), text(f))).collect();
@@ -634,12 +634,12 @@ mod tests {
             pages,
             [
                 (
-                    "lessen/index.html",
-                    "1/2 [] [/water/lessen/pagina/2/]: Les 1 Bron; Les 2 Stroom;".to_string()
+                    "tochten/index.html",
+                    "1/2 [] [/water/tochten/pagina/2/]: Tocht 1 Bron; Tocht 2 Stroom;".to_string()
                 ),
                 (
-                    "lessen/pagina/2/index.html",
-                    "2/2 [/water/lessen/] []: Les 3 Delta;".to_string()
+                    "tochten/pagina/2/index.html",
+                    "2/2 [/water/tochten/] []: Tocht 3 Delta;".to_string()
                 ),
             ]
         );
@@ -652,11 +652,11 @@ mod tests {
         let stroom = r.page_ctx(b.node("Stroom"));
         assert_eq!(
             (stroom.number, stroom.number_label.as_deref()),
-            (Some(2), Some("Les 2"))
+            (Some(2), Some("Tocht 2"))
         );
-        assert_eq!(stroom.url, "/water/lessen/stroom/");
-        assert_eq!(stroom.permalink, "https://example.nl/water/lessen/stroom/");
-        assert_eq!(stroom.handout_url.as_deref(), Some("/water/lessen/alles/"));
+        assert_eq!(stroom.url, "/water/tochten/stroom/");
+        assert_eq!(stroom.permalink, "https://example.nl/water/tochten/stroom/");
+        assert_eq!(stroom.handout_url.as_deref(), Some("/water/tochten/alles/"));
         assert_eq!(stroom.prev.as_ref().map(|p| p.title), Some("Bron"));
         assert_eq!(stroom.next.as_ref().map(|p| p.title), Some("Delta"));
         let toc: Vec<&str> = stroom.toc.iter().map(|h| h.title.as_str()).collect();
@@ -677,37 +677,37 @@ mod tests {
         // the inverse side by the collection its pages come from.
         assert_eq!(related(&stroom), ["Rivieren: Maas (De Maas stroomt door.)"]);
         let maas = r.page_ctx(b.node("Maas"));
-        assert_eq!(related(&maas), ["Lessen: Stroom (De Maas stroomt door.)"]);
+        assert_eq!(related(&maas), ["Tochten: Stroom (De Maas stroomt door.)"]);
         let rijn = r.page_ctx(b.node("Rijn"));
-        assert_eq!(related(&rijn), ["Lessen: Bron"]);
+        assert_eq!(related(&rijn), ["Tochten: Bron"]);
         assert_eq!(maas.number_label, None);
     }
 
     #[test]
     fn a_page_is_drawn_by_its_own_template_then_its_collections_then_the_generic_one() {
         let b = built(&[
-            ("templates/lessen/page.html", "les {{ page.title }}"),
+            ("templates/tochten/page.html", "tocht {{ page.title }}"),
             ("templates/bijzonder.html", "bijzonder {{ page.title }}"),
             (
-                "content/lessen/delta.md",
+                "content/tochten/delta.md",
                 "---\ntitle: Delta\nnummer: 3\ntemplate: bijzonder.html\n---\n",
             ),
         ]);
         let file = |title: &str| template_file(&b.site, &b.theme, b.node(title));
-        assert_eq!(file("Stroom"), "templates/lessen/page.html");
+        assert_eq!(file("Stroom"), "templates/tochten/page.html");
         assert_eq!(file("Delta"), "templates/bijzonder.html");
         assert_eq!(file("Maas"), "(built-in theme)/templates/page.html");
         assert_eq!(file("Welkom"), "(built-in theme)/templates/index.html");
         let r = b.renderer();
         let html = |title: &str| text(&r.render_node(b.node(title)).unwrap()[0]);
-        assert_eq!(html("Stroom"), "les Stroom");
+        assert_eq!(html("Stroom"), "tocht Stroom");
         assert_eq!(html("Delta"), "bijzonder Delta");
     }
 
     #[test]
     fn on_a_handout_ids_are_made_unique_and_links_to_its_pages_stay_on_it() {
-        let body = r##"<h2 id="bron">Bron</h2><a href="#bron">hier</a> <a href="/water/lessen/bron/#begin">bron</a> <a href="/water/lessen/bron/">bron</a> <a href="/water/rivieren/maas/">Maas</a> <svg aria-labelledby="t"><use href="url(#g)"/></svg>"##;
-        let sections = std::collections::HashMap::from([("/water/lessen/bron/", "bron")]);
+        let body = r##"<h2 id="bron">Bron</h2><a href="#bron">hier</a> <a href="/water/tochten/bron/#begin">bron</a> <a href="/water/tochten/bron/">bron</a> <a href="/water/rivieren/maas/">Maas</a> <svg aria-labelledby="t"><use href="url(#g)"/></svg>"##;
+        let sections = std::collections::HashMap::from([("/water/tochten/bron/", "bron")]);
         assert_eq!(
             link_to_sections(&prefix_ids(body, "stroom"), &sections),
             r##"<h2 id="stroom-bron">Bron</h2><a href="#stroom-bron">hier</a> <a href="#bron-begin">bron</a> <a href="#bron">bron</a> <a href="/water/rivieren/maas/">Maas</a> <svg aria-labelledby="stroom-t"><use href="url(#stroom-g)"/></svg>"##
@@ -726,10 +726,10 @@ mod tests {
         for path in [
             "index.html",
             "over/index.html",
-            "lessen/index.html",
-            "lessen/pagina/2/index.html",
-            "lessen/stroom/index.html",
-            "lessen/alles/index.html",
+            "tochten/index.html",
+            "tochten/pagina/2/index.html",
+            "tochten/stroom/index.html",
+            "tochten/alles/index.html",
             "rivieren/index.html",
             "rivieren/maas/index.html",
             "zoeken/index.html",
@@ -755,8 +755,8 @@ mod tests {
             paths(&files),
             [
                 "atom.xml",
-                "lessen/alles/index.html",
-                "lessen/stroom/index.html"
+                "tochten/alles/index.html",
+                "tochten/stroom/index.html"
             ]
         );
         // A page outside any collection has no handout.

@@ -21,13 +21,13 @@ links = [
   { title = "Elders", to = "https://example.org/" },
 ]
 
-[collections.lessen]
-title = "Lessen"
-singular = "les"
+[collections.tochten]
+title = "Tochten"
+singular = "tocht"
 sort_by = "nummer"
 number_field = "nummer"
 paginate_by = 2
-handout = "Alle lessen"
+handout = "Alle tochten"
 fields.nummer = { type = "integer" }
 fields.niveau = { type = "enum", values = ["basis", "verdieping"], label = "Niveau" }
 fields.duur = { type = "float", label = "Duur (uur)" }
@@ -35,9 +35,9 @@ fields.intern = { type = "string", hidden = true }
 fields.docenten = { type = "records", keys = ["naam", "rol"] }
 fields.thema = { type = "list" }
 
-[collections.lessen.relations.rivieren]
+[collections.tochten.relations.rivieren]
 to = "rivieren"
-inverse = "lessen"
+inverse = "tochten"
 
 [collections.rivieren]
 title = "Rivieren"
@@ -51,18 +51,18 @@ const PAGES: &[(&str, &str)] = &[
         "---\ntitle: Over\naliases: [wie/, oud.html]\n---\nOver ons.\n",
     ),
     (
-        "content/lessen/stroom.md",
+        "content/tochten/stroom.md",
         "---\ntitle: Stroom\nnummer: 2\nniveau: basis\nduur: 1.5\nintern: concept\n\
          docenten:\n  - {rol: gids, naam: An}\nthema: [water, klimaat]\n\
          rivieren:\n  - {to: maas, why: De Maas stroomt door.}\n\
-         date: 2018-03-01\nupdated: 2018-05-01\n---\n## Bron\n\nZie [de bron](@/lessen/bron.md).\n",
+         date: 2018-03-01\nupdated: 2018-05-01\n---\n## Bron\n\nZie [de bron](@/tochten/bron.md).\n",
     ),
     (
-        "content/lessen/bron.md",
+        "content/tochten/bron.md",
         "---\ntitle: Bron\nnummer: 1\ndate: 2018-04-01\nrivieren: [rijn]\n---\nHet begin.\n",
     ),
     (
-        "content/lessen/delta.md",
+        "content/tochten/delta.md",
         "---\ntitle: Delta\nnummer: 3\ndate: 2018-02-01\n---\nHet eind.\n",
     ),
     (

@@ -221,7 +221,7 @@ mod tests {
             t.template_file("section.html"),
             "(built-in theme)/templates/section.html"
         );
-        assert!(t.has_template("search.html") && !t.has_template("lessen/page.html"));
+        assert!(t.has_template("search.html") && !t.has_template("tochten/page.html"));
         assert_eq!(t.url_segment("url.search"), "zoeken/");
     }
 
