@@ -330,3 +330,243 @@ pub fn find_root(dir: &Path) -> PathBuf {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SITE: &str = "title = \"Rivieren\"\nbase_url = \"https://example.nl/water/\"\n\n\
+                        [collections.rivieren]\ntitle = \"Rivieren\"\n";
+
+    const MAAS: (&str, &str) = (
+        "content/rivieren/maas.md",
+        "---\ntitle: Maas\n---\nDe Maas stroomt door [Limburg](/rivieren/limburg/).\n",
+    );
+    const DRAFT: (&str, &str) = (
+        "content/rivieren/schets.md",
+        "---\ntitle: Schets\ndraft: true\n---\nNog niet af.\n",
+    );
+
+    /// A site folder holding `files`.
+    fn site(files: &[(&str, &str)]) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        for (path, text) in files {
+            let path = dir.path().join(path);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+        dir
+    }
+
+    fn opts(root: &Path) -> BuildOptions {
+        BuildOptions {
+            root: root.to_path_buf(),
+            ..BuildOptions::default()
+        }
+    }
+
+    /// The problems of a failed compile, as the command line prints them.
+    fn problems(result: Result<Compiled>) -> Vec<String> {
+        match result {
+            Err(Error::Content(d)) => d.0.iter().map(ToString::to_string).collect(),
+            Err(e) => vec![e.to_string()],
+            Ok(_) => vec![],
+        }
+    }
+
+    /// The summary line without its time, which differs from run to run.
+    fn summary(c: &Compiled) -> String {
+        let line = c.summary(Instant::now());
+        let (counts, time) = line.rsplit_once(" in ").unwrap();
+        assert!(
+            time.strip_suffix(" ms").unwrap().parse::<u64>().is_ok(),
+            "{line}"
+        );
+        counts.to_string()
+    }
+
+    #[test]
+    fn the_summary_counts_pages_collections_and_warnings_in_words() {
+        let home = ("content/_index.md", "---\ntitle: Welkom\n---\n");
+        let toml = "title = \"Leeg\"\nbase_url = \"https://example.nl/\"\n";
+        let dir = site(&[("site.toml", toml), home]);
+        let c = compile(&opts(dir.path())).unwrap();
+        assert_eq!(summary(&c), "1 page, 0 collections, 0 warnings");
+        // A link with a scheme that is not allowed is removed, with a warning.
+        let risky = (
+            "content/rivieren/maas.md",
+            "---\ntitle: Maas\n---\n[klik](javascript:alert(1))\n",
+        );
+        let dir = site(&[("site.toml", SITE), home, risky]);
+        let c = compile(&opts(dir.path())).unwrap();
+        assert_eq!(summary(&c), "3 pages, 1 collection, 1 warning");
+    }
+
+    #[test]
+    fn a_site_with_problems_fails_with_every_one_of_them_in_file_order() {
+        let dir = site(&[
+            ("site.toml", SITE),
+            (
+                "content/rivieren/rijn.md",
+                "---\ntitle: Rijn\nlengte: 1\n---\n",
+            ),
+            MAAS,
+            (
+                "content/rivieren/ijssel.md",
+                "---\nsummary: Zonder titel\n---\n",
+            ),
+        ]);
+        assert_eq!(
+            problems(compile(&opts(dir.path()))),
+            [
+                "content/rivieren/ijssel.md:1:1: missing required field `title`",
+                "content/rivieren/rijn.md:3:1: unknown field `lengte` in collection `rivieren`",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_link_to_nowhere_is_reported_where_it_was_written() {
+        // In Markdown at its line and column; in a template at the template, with the pages.
+        let template = "<a href=\"/water/elders/\">elders</a>{{ page.content | safe }}";
+        let dir = site(&[("site.toml", SITE), MAAS, ("templates/page.html", template)]);
+        assert_eq!(
+            problems(compile(&opts(dir.path()))),
+            [
+                "content/rivieren/maas.md:4:22: link `/water/rivieren/limburg/` leads to no file the build writes",
+                "templates/page.html: link `/water/elders/` in this template or a partial it includes leads to no file the build writes (on /rivieren/maas/)",
+            ]
+        );
+    }
+
+    #[test]
+    fn serve_keeps_the_sources_a_one_off_build_frees() {
+        let dir = site(&[
+            ("site.toml", SITE),
+            (
+                "content/rivieren/maas.md",
+                "---\ntitle: Maas\n---\nWater.\n",
+            ),
+        ]);
+        let maas = |c: &Compiled| {
+            c.site
+                .nodes
+                .iter()
+                .position(|n| n.page.title == "Maas")
+                .unwrap()
+        };
+        let once = compile(&opts(dir.path())).unwrap();
+        let i = maas(&once);
+        assert_eq!(
+            (
+                once.site.nodes[i].page.body.as_str(),
+                once.bodies[i].text.as_str()
+            ),
+            ("", "")
+        );
+        let kept = compile(&BuildOptions {
+            incremental: true,
+            ..opts(dir.path())
+        })
+        .unwrap();
+        let i = maas(&kept);
+        assert_eq!(kept.site.nodes[i].page.body, "Water.\n");
+        assert!(kept.bodies[i].text.contains("Water."));
+        // The same site either way.
+        assert_eq!(
+            once.output.files.keys().collect::<Vec<_>>(),
+            kept.output.files.keys().collect::<Vec<_>>()
+        );
+    }
+
+    #[test]
+    fn base_url_replaces_that_of_site_toml_and_must_be_a_url() {
+        let dir = site(&[
+            ("site.toml", SITE),
+            MAAS,
+            ("content/rivieren/limburg.md", "---\ntitle: Limburg\n---\n"),
+        ]);
+        let c = compile(&BuildOptions {
+            base_url: Some("https://elders.nl/kaart/".into()),
+            ..opts(dir.path())
+        })
+        .unwrap();
+        let page = String::from_utf8(c.output.read("rivieren/maas/index.html").unwrap()).unwrap();
+        assert!(page.contains("href=\"/kaart/rivieren/limburg/\""), "{page}");
+        assert!(page.contains("https://elders.nl/kaart/rivieren/maas/"));
+        let wrong = compile(&BuildOptions {
+            base_url: Some("kaart".into()),
+            ..opts(dir.path())
+        });
+        assert!(
+            matches!(&wrong, Err(Error::Usage(msg)) if msg.starts_with("--base-url: ")),
+            "{:?}",
+            problems(wrong)
+        );
+    }
+
+    #[test]
+    fn the_output_folder_is_out_or_output_dir_and_never_a_folder_of_the_site() {
+        let dir = site(&[("site.toml", SITE)]);
+        let root = dir.path();
+        let config = config::Config::load(root).unwrap();
+        assert_eq!(output_dir(&opts(root), &config), root.join("public"));
+        let out = |p: PathBuf| BuildOptions {
+            out: Some(p),
+            ..opts(root)
+        };
+        assert_eq!(output_dir(&out(root.join("x")), &config), root.join("x"));
+        assert!(guard_output(&out(root.join("public")), &config).is_ok());
+        for (folder, why) in [
+            (root.join("content"), "content folder"),
+            (root.join("templates/site"), "templates folder"),
+            (root.to_path_buf(), "the project itself"),
+        ] {
+            let refused = guard_output(&out(folder), &config);
+            assert!(
+                matches!(&refused, Err(Error::Usage(msg)) if msg.contains(why)),
+                "{why}: {:?}",
+                refused.map(|_| ())
+            );
+        }
+    }
+
+    #[test]
+    fn build_writes_drafts_only_when_asked_and_no_gzip_copies_offline() {
+        let dir = site(&[
+            ("site.toml", SITE),
+            MAAS,
+            ("content/rivieren/limburg.md", "---\ntitle: Limburg\n---\n"),
+            DRAFT,
+        ]);
+        let out = dir.path().join("public");
+        let (compiled, stats) = build(&opts(dir.path())).unwrap();
+        assert!(out.join("rivieren/maas/index.html").is_file());
+        assert!(!out.join("rivieren/schets").exists());
+        assert_eq!(compiled.site.drafts, ["content/rivieren/schets.md"]);
+        assert!(stats.files > 0 && out.join("index.html.gz").is_file());
+        build(&BuildOptions {
+            drafts: true,
+            offline: true,
+            ..opts(dir.path())
+        })
+        .unwrap();
+        assert!(out.join("rivieren/schets/index.html").is_file());
+        let gz = walkdir::WalkDir::new(&out)
+            .into_iter()
+            .filter_map(|e| e.ok())
+            .filter(|e| e.path().extension().is_some_and(|x| x == "gz"))
+            .count();
+        assert_eq!(gz, 0);
+    }
+
+    #[test]
+    fn the_root_is_the_nearest_folder_that_holds_site_toml() {
+        let dir = site(&[("site.toml", SITE), MAAS]);
+        let root = output::absolute(dir.path());
+        assert_eq!(find_root(&dir.path().join("content/rivieren")), root);
+        assert_eq!(find_root(dir.path()), root);
+        let bare = tempfile::tempdir().unwrap();
+        assert_eq!(find_root(bare.path()), output::absolute(bare.path()));
+    }
+}

@@ -2,12 +2,12 @@
 //! declared type (and `required`, `min`, `max`), each relation read into links, each problem
 //! placed at its value with a fix where there is one.
 
-use super::RelationRef;
 use super::front::Positions;
+use super::{FieldValue, RelationRef};
 use crate::config::{CollectionConfig, FieldKind, FieldSpec, RelationSpec};
 use crate::error::{Diagnostic, Diagnostics, suggestion};
-use serde_json::Value as Json;
 use serde_norway::Value as Yaml;
+use std::collections::BTreeMap;
 
 /// Where the diagnostics of one page go, with the positions of its front matter.
 pub struct Checker<'a> {
@@ -44,9 +44,10 @@ impl Checker<'_> {
         self.diags.push(Diagnostic::error(self.file, line, 1, msg));
     }
 
-    /// Check one field value against its declared type; `None` (with a diagnostic) when it does
-    /// not fit. An empty value (`key:`, `""`, `[]`) is no value: an error for a required field.
-    pub fn field(&mut self, key: &str, spec: &FieldSpec, v: &Yaml) -> Option<Json> {
+    /// Check one field value against its declared type and type it; `None` (with a diagnostic)
+    /// when it does not fit. An empty value (`key:`, `""`, `[]`) is no value: an error for a
+    /// required field.
+    pub fn field(&mut self, key: &str, spec: &FieldSpec, v: &Yaml) -> Option<FieldValue> {
         if is_empty(v) {
             if spec.required {
                 let what = match spec.kind {
@@ -65,26 +66,27 @@ impl Checker<'_> {
             FieldKind::Records => self.records(key, spec, v),
             _ => self.scalar(key, spec, v),
         }?;
-        self.count(key, spec.min, spec.max, count_of(&value), "items")
+        self.count(key, spec.min, spec.max, value.item_count(), "items")
             .then_some(value)
     }
 
     /// A field of one value.
-    fn scalar(&mut self, key: &str, spec: &FieldSpec, v: &Yaml) -> Option<Json> {
+    fn scalar(&mut self, key: &str, spec: &FieldSpec, v: &Yaml) -> Option<FieldValue> {
         let value = match spec.kind {
             FieldKind::String => scalar_string(v)
                 .filter(|_| !v.is_number() && !v.is_bool())
-                .map(Json::String),
-            FieldKind::Integer => v.as_i64().map(Json::from),
-            FieldKind::Float => v
-                .as_f64()
-                .and_then(|f| serde_json::Number::from_f64(f).map(Json::Number)),
-            FieldKind::Boolean => v.as_bool().map(Json::Bool),
-            FieldKind::Date => scalar_string(v).filter(|s| is_date(s)).map(Json::String),
+                .map(FieldValue::Text),
+            FieldKind::Integer => v.as_i64().map(FieldValue::Integer),
+            // `.nan` and `.inf` are no numbers a page can show.
+            FieldKind::Float => v.as_f64().filter(|f| f.is_finite()).map(FieldValue::Float),
+            FieldKind::Boolean => v.as_bool().map(FieldValue::Bool),
+            FieldKind::Date => scalar_string(v)
+                .filter(|s| is_date(s))
+                .map(FieldValue::Date),
             FieldKind::Enum => v
                 .as_str()
                 .filter(|s| spec.values.iter().any(|x| x == s))
-                .map(|s| Json::String(s.to_string())),
+                .map(|s| FieldValue::Text(s.to_string())),
             FieldKind::List | FieldKind::Records => None,
         };
         if value.is_none() {
@@ -131,7 +133,7 @@ impl Checker<'_> {
     }
 
     /// A list of strings; a single string is a list of one.
-    fn list(&mut self, key: &str, spec: &FieldSpec, v: &Yaml) -> Option<Json> {
+    fn list(&mut self, key: &str, spec: &FieldSpec, v: &Yaml) -> Option<FieldValue> {
         let items: Vec<&Yaml> = match v {
             Yaml::Sequence(s) => s.iter().collect(),
             Yaml::String(_) => vec![v],
@@ -144,9 +146,7 @@ impl Checker<'_> {
         for (i, item) in items.into_iter().enumerate() {
             let path = format!("{key}.{i}");
             match scalar_string(item) {
-                Some(s) if spec.values.is_empty() || spec.values.contains(&s) => {
-                    out.push(Json::String(s))
-                }
+                Some(s) if spec.values.is_empty() || spec.values.contains(&s) => out.push(s),
                 Some(s) => {
                     let hint = suggestion(&s, spec.values.iter().map(String::as_str));
                     let msg = format!(": `{s}` is not one of {}{hint}", spec.values.join(", "));
@@ -159,11 +159,11 @@ impl Checker<'_> {
                 }
             }
         }
-        Some(Json::Array(out))
+        Some(FieldValue::List(out))
     }
 
     /// A list of small maps of strings, with the allowed keys.
-    fn records(&mut self, key: &str, spec: &FieldSpec, v: &Yaml) -> Option<Json> {
+    fn records(&mut self, key: &str, spec: &FieldSpec, v: &Yaml) -> Option<FieldValue> {
         let Yaml::Sequence(items) = v else {
             self.wrong(key, spec, v, "");
             return None;
@@ -175,7 +175,7 @@ impl Checker<'_> {
                 self.wrong(&path, spec, v, "");
                 return None;
             };
-            let mut rec = serde_json::Map::new();
+            let mut rec = BTreeMap::new();
             for (k, val) in m {
                 let (Some(k), Some(val)) = (k.as_str(), scalar_string(val)) else {
                     self.wrong(&path, spec, v, "");
@@ -190,11 +190,11 @@ impl Checker<'_> {
                     self.wrong(&format!("{path}.{k}"), spec, v, &msg);
                     return None;
                 }
-                rec.insert(k.to_string(), Json::String(val));
+                rec.insert(k.to_string(), val);
             }
-            out.push(Json::Object(rec));
+            out.push(rec);
         }
-        Some(Json::Array(out))
+        Some(FieldValue::Records(out))
     }
 
     /// Whether `count` items of `key` are within `min` and `max`; an error when not.
@@ -348,13 +348,6 @@ fn is_empty(v: &Yaml) -> bool {
         Yaml::Sequence(s) => s.is_empty(),
         Yaml::Mapping(m) => m.is_empty(),
         _ => false,
-    }
-}
-
-fn count_of(v: &Json) -> usize {
-    match v {
-        Json::Array(items) => items.len(),
-        _ => 1,
     }
 }
 

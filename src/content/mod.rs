@@ -6,6 +6,7 @@
 
 pub mod fields;
 pub mod front;
+mod value;
 
 use crate::config::{BUILTIN_KEYS, CollectionConfig, Config};
 use crate::error::{Diagnostic, Diagnostics, display_path, line_col, suggestion};
@@ -13,10 +14,10 @@ use crate::text::{check_site_path, is_valid_slug, nfc, slugify};
 use fields::{Checker, is_date, scalar_string, yaml_to_display};
 pub use front::{Positions, Split, split_front_matter};
 use rayon::prelude::*;
-use serde_json::Value as Json;
 use serde_norway::Value as Yaml;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+pub use value::FieldValue;
 
 pub const CONTENT_DIR: &str = "content";
 /// Data files (CSV) for charts live here; the folder is not a collection.
@@ -66,8 +67,9 @@ pub struct Page {
     pub search_weight: Option<f64>,
     pub aliases: Vec<String>,
     pub template: Option<String>,
-    /// The collection's own fields, typed and checked.
-    pub fields: BTreeMap<String, Json>,
+    /// The collection's own fields, checked and typed (undeclared keys, where allowed, as they
+    /// came).
+    pub fields: BTreeMap<String, FieldValue>,
     pub relations: BTreeMap<String, Vec<RelationRef>>,
     pub body: String,
     /// Line of the file where the body starts.
@@ -775,7 +777,8 @@ fn read_collection_key(
         page.relations.insert(key.to_string(), refs);
     } else if cc.allow_unknown_fields {
         if let Ok(j) = serde_json::to_value(v) {
-            page.fields.insert(key.to_string(), j);
+            page.fields
+                .insert(key.to_string(), FieldValue::Undeclared(j));
         }
     } else {
         let known = BUILTIN_KEYS

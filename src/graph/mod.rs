@@ -5,7 +5,7 @@
 mod links;
 
 use crate::config::{Config, SortBy, WhyRule};
-use crate::content::{Asset, Content, Page, PageKind};
+use crate::content::{Asset, Content, FieldValue, Page, PageKind};
 use crate::error::{Diagnostic, Diagnostics, suggestion};
 use crate::text::slugify;
 use indexmap::IndexMap;
@@ -246,7 +246,7 @@ fn order_collections(config: &Config, nodes: &mut [Node]) -> BTreeMap<String, Ve
                     .cmp(&pb.weight.unwrap_or(i64::MAX)),
                 SortBy::Title => by_title(),
                 SortBy::Date => pb.date.cmp(&pa.date),
-                SortBy::Field(field) => compare_json(pa.fields.get(field), pb.fields.get(field)),
+                SortBy::Field(field) => compare_fields(pa.fields.get(field), pb.fields.get(field)),
             };
             primary
                 .then_with(by_title)
@@ -261,18 +261,23 @@ fn order_collections(config: &Config, nodes: &mut [Node]) -> BTreeMap<String, Ve
     out
 }
 
-fn compare_json(
-    a: Option<&serde_json::Value>,
-    b: Option<&serde_json::Value>,
-) -> std::cmp::Ordering {
-    use serde_json::Value::*;
+/// Two values of a `sort_by` field: numbers by size, texts by their folded form, a page
+/// without the value after those with one.
+fn compare_fields(a: Option<&FieldValue>, b: Option<&FieldValue>) -> std::cmp::Ordering {
     use std::cmp::Ordering::*;
     match (a, b) {
-        (Some(Number(x)), Some(Number(y))) => x.as_f64().partial_cmp(&y.as_f64()).unwrap_or(Equal),
-        (Some(String(x)), Some(String(y))) => crate::text::fold(x).cmp(&crate::text::fold(y)),
+        (Some(x), Some(y)) => {
+            if let (Some(x), Some(y)) = (x.as_f64(), y.as_f64()) {
+                x.partial_cmp(&y).unwrap_or(Equal)
+            } else if let (Some(x), Some(y)) = (x.as_str(), y.as_str()) {
+                crate::text::fold(x).cmp(&crate::text::fold(y))
+            } else {
+                Equal
+            }
+        }
         (Some(_), None) => Less,
         (None, Some(_)) => Greater,
-        _ => Equal,
+        (None, None) => Equal,
     }
 }
 

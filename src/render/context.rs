@@ -2,10 +2,10 @@
 //! structs built from the graph and the rendered bodies.
 
 use crate::config::{CollectionConfig, Config};
+use crate::content::FieldValue;
 use crate::error::{Diagnostics, suggestion};
 use crate::graph::Site;
 use serde::Serialize;
-use serde_json::Value as Json;
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 
@@ -51,7 +51,7 @@ pub(super) struct PageRef<'a> {
     pub summary: Option<&'a str>,
     pub collection: Option<&'a str>,
     pub slug: &'a str,
-    pub fields: &'a BTreeMap<String, Json>,
+    pub fields: &'a BTreeMap<String, FieldValue>,
     pub why: Option<&'a str>,
     /// The value of its collection's `number_field`, and the label that shows it ("Lesson 3").
     pub number: Option<i64>,
@@ -85,7 +85,7 @@ pub(super) struct PageCtx<'a> {
     /// The value of its collection's `number_field`, and the label that shows it ("Lesson 3").
     pub number: Option<i64>,
     pub number_label: Option<String>,
-    pub fields: &'a BTreeMap<String, Json>,
+    pub fields: &'a BTreeMap<String, FieldValue>,
     /// Outgoing relations, then incoming ones.
     pub related: Vec<RelationGroup<'a>>,
     /// The collection's fields as label and display text, in declaration order.
@@ -105,7 +105,7 @@ pub(super) struct Fact {
 
 /// The fields of a page as text, labelled as site.toml declares them; hidden fields and the
 /// collection's `number_field` (shown with the title) are left out.
-pub(super) fn facts(cc: &CollectionConfig, fields: &BTreeMap<String, Json>) -> Vec<Fact> {
+pub(super) fn facts(cc: &CollectionConfig, fields: &BTreeMap<String, FieldValue>) -> Vec<Fact> {
     cc.fields
         .iter()
         .filter(|(name, spec)| !spec.hidden && cc.number_field.as_ref() != Some(*name))
@@ -126,35 +126,26 @@ pub(super) fn facts(cc: &CollectionConfig, fields: &BTreeMap<String, Json>) -> V
         .collect()
 }
 
-/// A field's value as text, the values of each record in the order its `keys` are declared
-/// (`name, role`), not in the order of the map that holds them.
-fn display_field(v: &Json, keys: &[String]) -> String {
+/// A field's value as text: items of a list and records apart by `; `, the values of a record
+/// by `, ` in the order its `keys` are declared (`name, role`), or by key when it declares none.
+fn display_field(v: &FieldValue, keys: &[String]) -> String {
     match v {
-        Json::Array(items) if !keys.is_empty() && items.iter().all(Json::is_object) => items
+        FieldValue::List(items) => items.join("; "),
+        FieldValue::Records(records) => records
             .iter()
             .map(|record| {
-                let values = keys.iter().filter_map(|k| record.get(k));
-                values.map(display_value).collect::<Vec<_>>().join(", ")
+                let values: Vec<&str> = if keys.is_empty() {
+                    record.values().map(String::as_str).collect()
+                } else {
+                    keys.iter()
+                        .filter_map(|k| record.get(k).map(String::as_str))
+                        .collect()
+                };
+                values.join(", ")
             })
             .collect::<Vec<_>>()
             .join("; "),
-        other => display_value(other),
-    }
-}
-
-fn display_value(v: &Json) -> String {
-    match v {
-        Json::String(s) => s.clone(),
-        Json::Array(items) => items
-            .iter()
-            .map(|i| match i {
-                Json::Object(m) => m.values().map(display_value).collect::<Vec<_>>().join(", "),
-                other => display_value(other),
-            })
-            .collect::<Vec<_>>()
-            .join("; "),
-        Json::Null => String::new(),
-        other => other.to_string(),
+        other => other.scalar_text().unwrap_or_default(),
     }
 }
 
@@ -259,4 +250,109 @@ fn resolve_footer_link(site: &Site, to: &str) -> Result<String, String> {
         return Ok(c.site_url(path));
     }
     Err("write `@/file.md` for a page, `/path` for a file of the site, or a full URL".into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{SITE_TOML, built};
+    use super::*;
+
+    #[test]
+    fn facts_follow_the_declaration_under_their_labels_without_hidden_or_number_fields() {
+        let config = Config::parse(SITE_TOML).unwrap();
+        let cc = &config.collections["tochten"];
+        let record = |pairs: &[(&str, &str)]| {
+            let pairs = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string()));
+            pairs.collect::<BTreeMap<_, _>>()
+        };
+        let fields = BTreeMap::from([
+            (
+                "thema".to_string(),
+                FieldValue::List(vec!["water".into(), "klimaat".into()]),
+            ),
+            ("nummer".to_string(), FieldValue::Integer(2)),
+            ("intern".to_string(), FieldValue::Text("concept".into())),
+            ("duur".to_string(), FieldValue::Float(3.0)),
+            (
+                "docenten".to_string(),
+                // Shown in the order of the declared keys (naam, rol), not the map's.
+                FieldValue::Records(vec![
+                    record(&[("rol", "gids"), ("naam", "An")]),
+                    record(&[("naam", "Bo")]),
+                ]),
+            ),
+            ("niveau".to_string(), FieldValue::Text("basis".into())),
+        ]);
+        let shown: Vec<(String, String, String)> = facts(cc, &fields)
+            .into_iter()
+            .map(|f| (f.name, f.label, f.value))
+            .collect();
+        let fact = |n: &str, l: &str, v: &str| (n.to_string(), l.to_string(), v.to_string());
+        assert_eq!(
+            shown,
+            [
+                fact("niveau", "Niveau", "basis"),
+                fact("duur", "Duur (uur)", "3.0"),
+                fact("docenten", "Docenten", "An, gids; Bo"),
+                fact("thema", "Thema", "water; klimaat"),
+            ]
+        );
+    }
+
+    #[test]
+    fn records_without_declared_keys_show_their_values_by_key() {
+        let records = FieldValue::Records(vec![BTreeMap::from([
+            ("z".to_string(), "laatste".to_string()),
+            ("a".to_string(), "eerste".to_string()),
+        ])]);
+        assert_eq!(display_field(&records, &[]), "eerste, laatste");
+        assert_eq!(display_field(&FieldValue::Bool(true), &[]), "true");
+        assert_eq!(display_field(&FieldValue::Integer(-4), &[]), "-4");
+        assert_eq!(
+            display_field(&FieldValue::Date("2018-03-01".into()), &[]),
+            "2018-03-01"
+        );
+    }
+
+    #[test]
+    fn every_page_shares_the_nav_the_search_url_and_the_footer_links() {
+        let b = built(&[]);
+        let (ctx, diags) = site_ctx(&b.site, "zoeken/");
+        assert!(diags.0.is_empty(), "{:?}", diags.0);
+        let get = |path: &str| {
+            let v = ctx.get_from_path(path);
+            v.and_then(|v| v.as_str()).unwrap_or_default().to_string()
+        };
+        assert_eq!(get("search_url"), "/water/zoeken/");
+        assert_eq!(get("base_url"), "https://example.nl/water/");
+        assert_eq!(get("base_path"), "/water/");
+        assert_eq!(get("nav.0.url"), "/water/tochten/");
+        assert_eq!(get("nav.1.title"), "Rivieren");
+        assert_eq!(get("footer.html"), "<p>Een <em>proef</em>.</p>\n");
+        // A page by its file, a path under the base path, a URL as it is.
+        let (footer, _) = footer_ctx(&b.site);
+        let urls: Vec<&str> = footer.links.iter().map(|l| l.url.as_str()).collect();
+        assert_eq!(
+            urls,
+            ["/water/over/", "/water/atom.xml", "https://example.org/"]
+        );
+    }
+
+    #[test]
+    fn a_footer_link_that_leads_nowhere_is_an_error_at_its_line_of_site_toml() {
+        let toml = SITE_TOML
+            .replace("@/over.md", "@/ovr.md")
+            .replace("https://example.org/", "example.org");
+        let b = built(&[("site.toml", &toml)]);
+        let (footer, diags) = footer_ctx(&b.site);
+        assert_eq!(footer.links.len(), 1);
+        let messages: Vec<String> = diags.0.iter().map(|d| d.to_string()).collect();
+        assert_eq!(
+            messages,
+            [
+                "site.toml:10:26: [footer]: link `@/ovr.md`: no page content/ovr.md; did you mean `over.md`?",
+                "site.toml:12:28: [footer]: link `example.org`: write `@/file.md` for a page, `/path` for a file of the site, or a full URL",
+            ]
+        );
+    }
 }

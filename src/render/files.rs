@@ -174,3 +174,90 @@ impl Renderer<'_> {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{SITE_TOML, built};
+    use super::*;
+    use crate::output::Data;
+
+    fn text(file: &OutputFile) -> String {
+        match &file.data {
+            Data::Bytes(b) => String::from_utf8(b.to_vec()).unwrap(),
+            Data::Copy(p) => std::fs::read_to_string(p).unwrap(),
+        }
+    }
+
+    const FEED: &str = "{{ feed.updated }} {{ feed.author }}\
+        {% for e in entries %}|{{ e.title }} {{ e.published }} {{ e.updated }} {{ e.url }}{% endfor %}";
+
+    #[test]
+    fn the_feed_lists_the_latest_changes_first_up_to_feed_limit() {
+        let b = built(&[("templates/atom.xml", FEED)]);
+        let feed = b.renderer().atom_feed().unwrap();
+        assert_eq!(feed.path, "atom.xml");
+        // Stroom was updated on 1 May, Bron published on 1 April; Delta (February) is cut by
+        // `feed_limit = 2`.
+        assert_eq!(
+            text(&feed),
+            "2018-05-01T00:00:00Z Redactie\
+             |Stroom 2018-03-01T00:00:00Z 2018-05-01T00:00:00Z https://example.nl/water/tochten/stroom/\
+             |Bron 2018-04-01T00:00:00Z 2018-04-01T00:00:00Z https://example.nl/water/tochten/bron/"
+        );
+        // `feed_limit = 0`: every dated page; no author: the site's title.
+        let toml = SITE_TOML
+            .replace("feed_limit = 2", "feed_limit = 0")
+            .replace("author = \"Redactie\"\n", "");
+        let b = built(&[("templates/atom.xml", FEED), ("site.toml", &toml)]);
+        let feed = text(&b.renderer().atom_feed().unwrap());
+        assert!(feed.starts_with("2018-05-01T00:00:00Z Rivieren|"), "{feed}");
+        assert_eq!(feed.matches('|').count(), 3);
+    }
+
+    #[test]
+    fn the_sitemap_gives_every_page_its_last_change() {
+        let template = "{% for e in entries %}{{ e.loc }} {{ e.lastmod }}\n{% endfor %}";
+        let b = built(&[("templates/sitemap.xml", template)]);
+        let sitemap = text(&b.renderer().sitemap().unwrap());
+        let lines: Vec<&str> = sitemap.lines().collect();
+        assert_eq!(lines.len(), b.site.nodes.len());
+        assert!(lines.contains(&"https://example.nl/water/tochten/stroom/ 2018-05-01"));
+        assert!(lines.contains(&"https://example.nl/water/tochten/bron/ 2018-04-01"));
+        assert!(lines.contains(&"https://example.nl/water/rivieren/maas/ "));
+    }
+
+    #[test]
+    fn an_alias_is_a_redirect_page_at_the_old_path() {
+        let template = "{{ redirect.title }} {{ redirect.url }} {{ redirect.permalink }}";
+        let b = built(&[("templates/alias.html", template)]);
+        let files: Vec<(String, String)> = b
+            .renderer()
+            .aliases()
+            .into_iter()
+            .map(|f| f.unwrap())
+            .map(|f| (f.path.clone(), text(&f)))
+            .collect();
+        let redirect = "Over /water/over/ https://example.nl/water/over/".to_string();
+        assert_eq!(
+            files,
+            [
+                ("wie/index.html".to_string(), redirect.clone()),
+                ("oud.html".to_string(), redirect),
+            ]
+        );
+    }
+
+    #[test]
+    fn robots_txt_points_at_the_sitemap_and_the_404_page_has_its_title() {
+        let b = built(&[("templates/404.html", "{{ page.title }} {{ page.url }}")]);
+        let r = b.renderer();
+        let robots = text(&r.robots().unwrap());
+        assert!(
+            robots.contains("Sitemap: https://example.nl/water/sitemap.xml"),
+            "{robots}"
+        );
+        let not_found = r.not_found_page().unwrap();
+        assert_eq!(not_found.path, "404.html");
+        assert_eq!(text(&not_found), "Pagina niet gevonden /water/404.html");
+    }
+}

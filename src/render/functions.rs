@@ -91,3 +91,97 @@ fn translate(strings: &Strings, kwargs: &Kwargs) -> TeraResult<String> {
 pub(super) fn strings_json(strings: &Strings, prefix: &str) -> Value {
     Value::from(strings.section_json(prefix))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const STRINGS: &str = r#"
+[format]
+decimal_mark = ","
+long_date = "{day} {month} {year}"
+months = ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober", "november", "december"]
+
+[search]
+results = { one = "{n} resultaat", other = "{n} resultaten" }
+for = "Resultaten voor {query} in {where}"
+"#;
+
+    /// A Tera with the functions of a site at `/water/` that has one fingerprinted style sheet.
+    fn tera() -> tera::Tera {
+        let config =
+            Config::parse("title = \"Rivieren\"\nbase_url = \"https://example.nl/water/\"\n")
+                .unwrap();
+        let assets =
+            BTreeMap::from([("style.css".to_string(), "style.0a1b2c3d4e.css".to_string())]);
+        let strings = Strings::new("nl", Strings::parse_table(STRINGS).unwrap());
+        let mut tera = tera::Tera::new();
+        register(&mut tera, &config, Arc::new(assets), Arc::new(strings));
+        tera
+    }
+
+    fn render(template: &str) -> Result<String, String> {
+        tera()
+            .render_str(template, &tera::Context::new(), false)
+            .map_err(|e| super::super::theme::error_chain(&e))
+    }
+
+    #[test]
+    fn asset_and_url_lead_under_the_base_path() {
+        assert_eq!(
+            render(
+                r#"{{ asset(path="/style.css") }} {{ url(path="/tochten/") }} {{ url(path="") }}"#
+            ),
+            Ok("/water/style.0a1b2c3d4e.css /water/tochten/ /water/".into())
+        );
+        let err = render(r#"{{ asset(path="app.js") }}"#).unwrap_err();
+        assert!(
+            err.contains("asset `app.js` not found in the theme's static/ folder"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn t_picks_the_singular_or_plural_and_fills_in_its_arguments() {
+        assert_eq!(
+            render(r#"{{ t(key="search.results", n=1) }}; {{ t(key="search.results", n=12) }}"#),
+            Ok("1 resultaat; 12 resultaten".into())
+        );
+        // Without a count, the plural form; any other argument fills in its `{name}`.
+        assert_eq!(
+            render(
+                r#"{{ t(key="search.results") }}; {{ t(key="search.for", query="dijk", where=3) }}"#
+            ),
+            Ok("{n} resultaten; Resultaten voor dijk in 3".into())
+        );
+        let err = render(r#"{{ t(key="search.result") }}"#).unwrap_err();
+        assert!(
+            err.contains(
+                "no string `search.result` in the nl string table; did you mean `search.results`?"
+            ),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn dates_and_figures_are_written_in_the_sites_language() {
+        assert_eq!(
+            render(r#"{{ "2018-03-01" | long_date }}, {{ 12.5 | number }}, {{ 48 | number }}"#),
+            Ok("1 maart 2018, 12,5, 48".into())
+        );
+        // What is no date stays as it is.
+        assert_eq!(
+            render(r#"{{ "binnenkort" | long_date }}"#),
+            Ok("binnenkort".into())
+        );
+    }
+
+    #[test]
+    fn a_section_of_the_strings_goes_to_scripts_as_json() {
+        let strings = Strings::new("nl", Strings::parse_table(STRINGS).unwrap());
+        let json = strings_json(&strings, "search.");
+        let parsed: serde_json::Value = serde_json::from_str(json.as_str().unwrap()).unwrap();
+        assert_eq!(parsed["for"], "Resultaten voor {query} in {where}");
+        assert_eq!(parsed["results"]["one"], "{n} resultaat");
+    }
+}

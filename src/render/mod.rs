@@ -6,6 +6,8 @@
 mod context;
 mod files;
 mod functions;
+#[cfg(test)]
+mod testing;
 mod theme;
 
 pub use theme::{Theme, load_theme};
@@ -38,7 +40,7 @@ impl<'a> Renderer<'a> {
         &self.site.config
     }
 
-    /// The number of page `i` by its collection's `number_field`, and its label ("Les 3").
+    /// The number of page `i` by its collection's `number_field`, and its label ("Tocht 3").
     fn number(&self, i: usize) -> (Option<i64>, Option<String>) {
         let p = &self.site.nodes[i].page;
         let Some(cc) = p
@@ -593,4 +595,172 @@ fn link_to_sections(html: &str, sections: &std::collections::HashMap<&str, &str>
     }
     out.push_str(rest);
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::testing::built;
+    use super::*;
+
+    /// The paths of `files`, sorted.
+    fn paths(files: &[OutputFile]) -> Vec<&str> {
+        let mut paths: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
+        paths.sort_unstable();
+        paths
+    }
+
+    fn text(file: &OutputFile) -> String {
+        match &file.data {
+            crate::output::Data::Bytes(b) => String::from_utf8(b.to_vec()).unwrap(),
+            crate::output::Data::Copy(p) => std::fs::read_to_string(p).unwrap(),
+        }
+    }
+
+    #[test]
+    fn a_list_is_cut_into_pages_of_paginate_by_with_links_between_them() {
+        let section = "{{ paginator.current }}/{{ paginator.total }} \
+            [{{ paginator.prev_url }}] [{{ paginator.next_url }}]:\
+            {% for p in pages %} {{ p.number_label }} {{ p.title }};{% endfor %}";
+        let b = built(&[("templates/section.html", section)]);
+        let lessons = b
+            .site
+            .nodes
+            .iter()
+            .position(|n| n.page.kind == PageKind::Section && n.page.slug == "tochten")
+            .unwrap();
+        let files = b.renderer().render_node(lessons).unwrap();
+        let pages: Vec<(&str, String)> = files.iter().map(|f| (f.path.as_str(), text(f))).collect();
+        assert_eq!(
+            pages,
+            [
+                (
+                    "tochten/index.html",
+                    "1/2 [] [/water/tochten/pagina/2/]: Tocht 1 Bron; Tocht 2 Stroom;".to_string()
+                ),
+                (
+                    "tochten/pagina/2/index.html",
+                    "2/2 [/water/tochten/] []: Tocht 3 Delta;".to_string()
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_page_has_its_number_its_neighbours_and_its_relations_both_ways() {
+        let b = built(&[]);
+        let r = b.renderer();
+        let stroom = r.page_ctx(b.node("Stroom"));
+        assert_eq!(
+            (stroom.number, stroom.number_label.as_deref()),
+            (Some(2), Some("Tocht 2"))
+        );
+        assert_eq!(stroom.url, "/water/tochten/stroom/");
+        assert_eq!(stroom.permalink, "https://example.nl/water/tochten/stroom/");
+        assert_eq!(stroom.handout_url.as_deref(), Some("/water/tochten/alles/"));
+        assert_eq!(stroom.prev.as_ref().map(|p| p.title), Some("Bron"));
+        assert_eq!(stroom.next.as_ref().map(|p| p.title), Some("Delta"));
+        let toc: Vec<&str> = stroom.toc.iter().map(|h| h.title.as_str()).collect();
+        assert_eq!(toc, ["Bron"]);
+        // Each group of related pages as `title: page (why), page`.
+        let related = |ctx: &PageCtx| -> Vec<String> {
+            let page = |p: &PageRef| match p.why {
+                Some(why) => format!("{} ({why})", p.title),
+                None => p.title.to_string(),
+            };
+            let group = |g: &RelationGroup| {
+                let pages: Vec<String> = g.pages.iter().map(page).collect();
+                format!("{}: {}", g.title, pages.join(", "))
+            };
+            ctx.related.iter().map(group).collect()
+        };
+        // An outgoing relation is titled by the collection it leads to, with each link's reason;
+        // the inverse side by the collection its pages come from.
+        assert_eq!(related(&stroom), ["Rivieren: Maas (De Maas stroomt door.)"]);
+        let maas = r.page_ctx(b.node("Maas"));
+        assert_eq!(related(&maas), ["Tochten: Stroom (De Maas stroomt door.)"]);
+        let rijn = r.page_ctx(b.node("Rijn"));
+        assert_eq!(related(&rijn), ["Tochten: Bron"]);
+        assert_eq!(maas.number_label, None);
+    }
+
+    #[test]
+    fn a_page_is_drawn_by_its_own_template_then_its_collections_then_the_generic_one() {
+        let b = built(&[
+            ("templates/tochten/page.html", "tocht {{ page.title }}"),
+            ("templates/bijzonder.html", "bijzonder {{ page.title }}"),
+            (
+                "content/tochten/delta.md",
+                "---\ntitle: Delta\nnummer: 3\ntemplate: bijzonder.html\n---\n",
+            ),
+        ]);
+        let file = |title: &str| template_file(&b.site, &b.theme, b.node(title));
+        assert_eq!(file("Stroom"), "templates/tochten/page.html");
+        assert_eq!(file("Delta"), "templates/bijzonder.html");
+        assert_eq!(file("Maas"), "(built-in theme)/templates/page.html");
+        assert_eq!(file("Welkom"), "(built-in theme)/templates/index.html");
+        let r = b.renderer();
+        let html = |title: &str| text(&r.render_node(b.node(title)).unwrap()[0]);
+        assert_eq!(html("Stroom"), "tocht Stroom");
+        assert_eq!(html("Delta"), "bijzonder Delta");
+    }
+
+    #[test]
+    fn on_a_handout_ids_are_made_unique_and_links_to_its_pages_stay_on_it() {
+        let body = r##"<h2 id="bron">Bron</h2><a href="#bron">hier</a> <a href="/water/tochten/bron/#begin">bron</a> <a href="/water/tochten/bron/">bron</a> <a href="/water/rivieren/maas/">Maas</a> <svg aria-labelledby="t"><use href="url(#g)"/></svg>"##;
+        let sections = std::collections::HashMap::from([("/water/tochten/bron/", "bron")]);
+        assert_eq!(
+            link_to_sections(&prefix_ids(body, "stroom"), &sections),
+            r##"<h2 id="stroom-bron">Bron</h2><a href="#stroom-bron">hier</a> <a href="#bron-begin">bron</a> <a href="#bron">bron</a> <a href="/water/rivieren/maas/">Maas</a> <svg aria-labelledby="stroom-t"><use href="url(#stroom-g)"/></svg>"##
+        );
+    }
+
+    #[test]
+    fn a_site_is_every_page_and_the_files_every_site_has() {
+        let b = built(&[]);
+        let out = std::sync::Mutex::new(crate::output::Output::default());
+        let search = crate::search::export::ClientData::default();
+        let diags = render_site(&b.site, &b.bodies, &b.theme, &search, &out);
+        assert!(diags.0.is_empty(), "{:?}", diags.0);
+        let out = out.into_inner().unwrap();
+        assert!(out.collisions.is_empty());
+        for path in [
+            "index.html",
+            "over/index.html",
+            "tochten/index.html",
+            "tochten/pagina/2/index.html",
+            "tochten/stroom/index.html",
+            "tochten/alles/index.html",
+            "rivieren/index.html",
+            "rivieren/maas/index.html",
+            "zoeken/index.html",
+            "404.html",
+            "sitemap.xml",
+            "atom.xml",
+            "robots.txt",
+            "wie/index.html",
+            "oud.html",
+        ] {
+            assert!(out.files.contains_key(path), "{path} missing");
+        }
+        // The theme's style sheet under its fingerprinted name.
+        let style = &b.theme.asset_paths["style.css"];
+        assert!(style.starts_with("style.") && out.files.contains_key(style));
+    }
+
+    #[test]
+    fn after_a_body_edit_its_page_its_handout_and_the_feed_are_rendered_again() {
+        let b = built(&[]);
+        let files = render_body_files(&b.site, &b.bodies, &b.theme, b.node("Stroom")).unwrap();
+        assert_eq!(
+            paths(&files),
+            [
+                "atom.xml",
+                "tochten/alles/index.html",
+                "tochten/stroom/index.html"
+            ]
+        );
+        // A page outside any collection has no handout.
+        let files = render_body_files(&b.site, &b.bodies, &b.theme, b.node("Over")).unwrap();
+        assert_eq!(paths(&files), ["atom.xml", "over/index.html"]);
+    }
 }

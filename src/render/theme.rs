@@ -173,3 +173,81 @@ pub(super) fn error_chain(e: &dyn std::error::Error) -> String {
     }
     msg
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::write_site;
+    use super::*;
+
+    const SITE: &str = "title = \"Rivieren\"\nbase_url = \"https://example.nl/water/\"\n";
+
+    fn theme(files: &[(&str, &str)]) -> Result<Theme, Vec<String>> {
+        let dir = write_site(files);
+        let config = Config::load(dir.path()).unwrap();
+        load_theme(dir.path(), &config).map_err(|d| d.0.iter().map(ToString::to_string).collect())
+    }
+
+    #[test]
+    fn scripts_and_style_sheets_get_their_content_hash_in_their_name() {
+        let files = [
+            ("site.toml", SITE),
+            ("static/app.js", "console.log(1);"),
+            ("static/logo.svg", "<svg/>"),
+        ];
+        let t = theme(&files).unwrap();
+        let app = &t.asset_paths["app.js"];
+        let hash = app.strip_prefix("app.").and_then(|s| s.strip_suffix(".js"));
+        assert!(
+            hash.is_some_and(|h| h.len() == 10 && h.chars().all(|c| c.is_ascii_hexdigit())),
+            "{app}"
+        );
+        assert_eq!(t.asset_paths["logo.svg"], "logo.svg");
+        assert!(t.assets.iter().any(|f| &f.path == app));
+        // The same bytes, the same name; other bytes, another name.
+        assert_eq!(&theme(&files).unwrap().asset_paths["app.js"], app);
+        let changed = [files[0], ("static/app.js", "console.log(2);")];
+        assert_ne!(&theme(&changed).unwrap().asset_paths["app.js"], app);
+    }
+
+    #[test]
+    fn a_site_template_replaces_the_themes_and_is_named_by_its_file() {
+        let t = theme(&[
+            ("site.toml", SITE),
+            ("templates/page.html", "{{ page.title }}"),
+        ])
+        .unwrap();
+        assert_eq!(t.template_file("page.html"), "templates/page.html");
+        assert_eq!(
+            t.template_file("section.html"),
+            "(built-in theme)/templates/section.html"
+        );
+        assert!(t.has_template("search.html") && !t.has_template("tochten/page.html"));
+        assert_eq!(t.url_segment("url.search"), "zoeken/");
+    }
+
+    #[test]
+    fn a_template_that_does_not_parse_is_an_error_at_its_line_and_column() {
+        let broken = "<h1>{{ page.title }}</h1>\n<p>{% if %}</p>\n";
+        let err = theme(&[("site.toml", SITE), ("templates/page.html", broken)])
+            .err()
+            .unwrap();
+        assert_eq!(err.len(), 1);
+        // Where `{% if %}` lacks its condition.
+        assert!(
+            err[0].starts_with("templates/page.html:2:10: Found `%}`"),
+            "{err:?}"
+        );
+    }
+
+    #[test]
+    fn a_folder_string_that_is_no_slug_is_an_error_at_its_key_in_site_toml() {
+        let toml = format!("{SITE}\n[strings]\n\"url.search\" = \"Zoek hier\"\n");
+        let err = theme(&[("site.toml", &toml)]).err().unwrap();
+        assert_eq!(
+            err,
+            [
+                "site.toml:5:16: string `url.search` is `Zoek hier`; it names a folder of the site, so it must be a slug (a-z, 0-9, -)"
+            ]
+        );
+    }
+}

@@ -411,6 +411,7 @@ fn page_doc(site: &Site, bodies: &[Rendered], i: usize) -> PageDoc {
 /// ones). Dates and booleans are left out.
 fn facts(site: &Site, page: &crate::content::Page) -> String {
     use crate::config::FieldKind;
+    use crate::content::FieldValue;
     use serde_json::Value;
     let declared = page
         .collection
@@ -428,16 +429,30 @@ fn facts(site: &Site, page: &crate::content::Page) -> String {
             .and_then(|f| f.get(name))
             .is_none_or(|spec| !matches!(spec.kind, FieldKind::Date | FieldKind::Boolean))
     };
-    fn text(v: &Value) -> Option<String> {
+    fn text(v: &FieldValue) -> Option<String> {
+        let joined = |parts: Vec<String>, sep: &str| (!parts.is_empty()).then(|| parts.join(sep));
+        match v {
+            FieldValue::Bool(_) => None,
+            FieldValue::List(items) => joined(items.clone(), ", "),
+            FieldValue::Records(records) => {
+                let each =
+                    |r: &BTreeMap<String, String>| joined(r.values().cloned().collect(), " ");
+                joined(records.iter().filter_map(each).collect(), ", ")
+            }
+            FieldValue::Undeclared(v) => json_text(v),
+            other => other.scalar_text(),
+        }
+    }
+    fn json_text(v: &Value) -> Option<String> {
         match v {
             Value::String(s) => Some(s.clone()),
             Value::Number(n) => Some(n.to_string()),
             Value::Array(items) => {
-                let parts: Vec<String> = items.iter().filter_map(text).collect();
+                let parts: Vec<String> = items.iter().filter_map(json_text).collect();
                 (!parts.is_empty()).then(|| parts.join(", "))
             }
             Value::Object(map) => {
-                let parts: Vec<String> = map.values().filter_map(text).collect();
+                let parts: Vec<String> = map.values().filter_map(json_text).collect();
                 (!parts.is_empty()).then(|| parts.join(" "))
             }
             Value::Bool(_) | Value::Null => None,
@@ -670,16 +685,13 @@ fn facets(site: &Site, ids: &[usize], collection_label: &str) -> Facets {
                     ));
                 }
             }
-            match node.page.fields.get(name) {
-                Some(serde_json::Value::String(s)) => {
-                    mine.push(intern(f, s.clone(), s.clone(), &mut values))
+            if let Some(value) = node.page.fields.get(name) {
+                if let Some(s) = value.as_str() {
+                    mine.push(intern(f, s.to_string(), s.to_string(), &mut values))
                 }
-                Some(serde_json::Value::Array(items)) => {
-                    for item in items.iter().filter_map(|v| v.as_str()) {
-                        mine.push(intern(f, item.to_string(), item.to_string(), &mut values));
-                    }
+                for item in value.strings() {
+                    mine.push(intern(f, item.to_string(), item.to_string(), &mut values));
                 }
-                _ => {}
             }
         }
         mine.sort_unstable();

@@ -20,12 +20,11 @@ pub mod matrix;
 pub mod quadrant;
 
 use crate::config::Config;
-use crate::content::PageKind;
+use crate::content::{FieldValue, PageKind};
 use crate::error::{Diagnostic, Diagnostics, suggestion};
 use crate::graph::{Link, Site};
 use crate::i18n::Strings;
 use indexmap::IndexMap;
-use serde_json::Value as Json;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
@@ -38,7 +37,7 @@ pub struct PageInfo {
     pub kind: PageKind,
     pub collection: Option<String>,
     pub slug: String,
-    pub fields: BTreeMap<String, Json>,
+    pub fields: BTreeMap<String, FieldValue>,
     pub relations: IndexMap<String, Vec<Link>>,
     pub inverse: BTreeMap<String, Vec<Link>>,
 }

@@ -12,11 +12,11 @@
 
 use super::{Model, PageInfo, page_error};
 use crate::config::QuadrantsConfig;
+use crate::content::FieldValue;
 use crate::error::{Diagnostic, Diagnostics, suggestion};
 use crate::graph::{Link, Site};
 use crate::i18n::Strings;
 use serde::Serialize;
-use serde_json::Value as Json;
 use std::collections::BTreeMap;
 
 /// A kind of marker: the pages of one inverse relation of the quadrant pages.
@@ -212,8 +212,10 @@ fn place(site: &Site, q: &QuadrantsConfig, i: usize, axis: Axis) -> Result<usize
         Axis::Column => (&q.column_field, &q.columns, "column", "columns"),
         Axis::Row => (&q.row_field, &q.rows, "row", "rows"),
     };
-    let message = match site.nodes[i].page.fields.get(field) {
-        Some(Json::String(v)) => match values.iter().position(|x| x == v) {
+    let value = site.nodes[i].page.fields.get(field);
+    // The value as text (what an axis reads), a value of another type, or no value.
+    let message = match value.map(FieldValue::as_str) {
+        Some(Some(v)) => match values.iter().position(|x| x == v) {
             Some(at) => return Ok(at),
             None => format!(
                 "`{field}: {v}` is not a {what} of the quadrant map (views.quadrants.{key} in site.toml: {}){}",
@@ -221,7 +223,7 @@ fn place(site: &Site, q: &QuadrantsConfig, i: usize, axis: Axis) -> Result<usize
                 suggestion(v, values.iter().map(String::as_str))
             ),
         },
-        Some(_) => format!("`{field}` must be one of: {}", values.join(", ")),
+        Some(None) => format!("`{field}` must be one of: {}", values.join(", ")),
         None => format!(
             "missing `{field}`: a page of `{}` needs its {what} on the quadrant map ({})",
             q.collection,
