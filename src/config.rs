@@ -89,8 +89,11 @@ pub struct SearchConfig {
     pub synonyms: IndexMap<String, Vec<String>>,
 }
 
+/// The language of a site whose site.toml names none.
+pub const DEFAULT_LANGUAGE: &str = "nl";
+
 fn default_language() -> String {
-    "nl".into()
+    DEFAULT_LANGUAGE.into()
 }
 fn default_theme() -> String {
     "default".into()

@@ -233,6 +233,14 @@ fn strings_for(
     Ok(strings)
 }
 
+/// The built-in theme's strings for `language`, when it has a table for it: for what must be
+/// said when a site's own theme and strings cannot be loaded (`serve`'s page for a failed build).
+pub fn built_in_strings(language: &str) -> Option<Strings> {
+    let file = BuiltIn::get(&format!("i18n/{language}.toml"))?;
+    let text = std::str::from_utf8(&file.data).ok()?;
+    Some(Strings::new(language, Strings::parse_table(text).ok()?))
+}
+
 /// The keys of the built-in English table: what every language must define.
 fn reference_keys() -> Option<BTreeSet<String>> {
     let file = BuiltIn::get("i18n/en.toml")?;

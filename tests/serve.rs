@@ -47,11 +47,17 @@ impl Server {
 
     /// Send a raw request target and return (status, body).
     fn get_bytes(&self, target: &str) -> (u16, Vec<u8>) {
+        let (status, _, body) = self.request("GET", target);
+        (status, body)
+    }
+
+    /// Send a raw request and return (status, head in lower case, body).
+    fn request(&self, method: &str, target: &str) -> (u16, String, Vec<u8>) {
         let mut s = TcpStream::connect((self.host.as_str(), self.port)).unwrap();
-        s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+        s.set_read_timeout(Some(DEADLINE)).unwrap();
         write!(
             s,
-            "GET {target} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+            "{method} {target} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
         )
         .unwrap();
         let mut bytes = Vec::new();
@@ -60,12 +66,38 @@ impl Server {
             .windows(4)
             .position(|w| w == b"\r\n\r\n")
             .map_or(bytes.len(), |p| p + 4);
-        let status = String::from_utf8_lossy(&bytes[..head_end])
+        let head = String::from_utf8_lossy(&bytes[..head_end]).to_lowercase();
+        let status = head
             .split_whitespace()
             .nth(1)
             .and_then(|c| c.parse().ok())
             .unwrap_or(0);
-        (status, bytes[head_end..].to_vec())
+        (status, head, bytes[head_end..].to_vec())
+    }
+
+    /// The number of threads of the server once it has started them all (the watcher's start
+    /// just after the address is announced): the same count for half a second.
+    fn settled_threads(&self) -> usize {
+        let start = Instant::now();
+        let mut count = self.threads();
+        loop {
+            std::thread::sleep(Duration::from_millis(500));
+            let now = self.threads();
+            if now == count || start.elapsed() > DEADLINE {
+                return now;
+            }
+            count = now;
+        }
+    }
+
+    /// The number of threads of the server process.
+    fn threads(&self) -> usize {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).unwrap();
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix("Threads:"))
+            .and_then(|n| n.trim().parse().ok())
+            .unwrap()
     }
 
     /// Wait until `path` is served with `what` in it (or without it, when `present` is false).
@@ -153,6 +185,14 @@ struct Events(BufReader<TcpStream>, Arc<Mutex<String>>);
 
 impl Events {
     fn open(server: &Server) -> Self {
+        match Events::try_open(server) {
+            Ok(events) => events,
+            Err(status) => panic!("the event stream answered {status}"),
+        }
+    }
+
+    /// The stream after its `hello`, or the status it was refused with.
+    fn try_open(server: &Server) -> Result<Self, u16> {
         let mut s = TcpStream::connect((server.host.as_str(), server.port)).unwrap();
         s.set_read_timeout(Some(DEADLINE)).unwrap();
         write!(
@@ -160,9 +200,19 @@ impl Events {
             "GET /_kennisbank/events HTTP/1.1\r\nHost: localhost\r\n\r\n"
         )
         .unwrap();
-        let mut events = Events(BufReader::new(s), server.log.clone());
+        let mut reader = BufReader::new(s);
+        let mut status_line = String::new();
+        reader.read_line(&mut status_line).unwrap();
+        let status = status_line
+            .split_whitespace()
+            .nth(1)
+            .and_then(|c| c.parse().ok());
+        if status != Some(200) {
+            return Err(status.unwrap_or(0));
+        }
+        let mut events = Events(reader, server.log.clone());
         events.wait_for("hello");
-        events
+        Ok(events)
     }
 
     /// Read events until `what`; fails after the deadline, with the server's log.
@@ -655,4 +705,162 @@ fn a_link_that_leads_nowhere_is_reported_after_a_body_or_a_template_edit() {
         !server.get("/").1.contains("/nergens/"),
         "the last good site is kept"
     );
+}
+
+/// The bounds of the dev server (README): the live-reload streams open at once, and the
+/// connections.
+const MAX_EVENT_STREAMS: usize = 32;
+const MAX_CONNECTIONS: usize = 256;
+
+#[test]
+fn more_open_pages_than_the_bound_leave_page_requests_answered() {
+    let site = fixture("basic");
+    let server = start(site.path());
+    assert_eq!(server.get("/lessen/eerste-les/").0, 200);
+    let threads = server.settled_threads();
+    let streams: Vec<Events> = (0..MAX_EVENT_STREAMS).map(|_| server.events()).collect();
+    // One more open page than the bound: refused at once, not kept waiting.
+    for _ in 0..4 {
+        assert_eq!(Events::try_open(&server).err(), Some(503));
+    }
+    for _ in 0..20 {
+        let (status, body) = server.get("/lessen/eerste-les/");
+        assert_eq!(status, 200);
+        assert!(body.contains("<h1>Eerste les</h1>"));
+    }
+    assert_eq!(server.threads(), threads, "an event stream holds no thread");
+    // The open pages still hear of a change.
+    let page = site.path().join("content/themas/participatie.md");
+    std::fs::write(&page, "---\ntitle: Participatie\n---\nBewerkt.\n").unwrap();
+    for mut events in streams {
+        events.wait_for("reload");
+    }
+    // Closed pages give their place back.
+    let start = Instant::now();
+    while Events::try_open(&server).is_err() {
+        assert!(
+            start.elapsed() < DEADLINE,
+            "closed streams were never freed"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn more_connections_than_the_bound_add_no_thread_and_wait_their_turn() {
+    let site = fixture("basic");
+    let server = start(site.path());
+    assert_eq!(server.get("/lessen/eerste-les/").0, 200);
+    let threads = server.settled_threads();
+    // Connections that send nothing: the bound's worth are taken, the rest wait in the queue.
+    let idle: Vec<TcpStream> = (0..MAX_CONNECTIONS + 40)
+        .map(|_| TcpStream::connect((server.host.as_str(), server.port)).unwrap())
+        .collect();
+    std::thread::sleep(Duration::from_millis(200));
+    assert_eq!(server.threads(), threads, "a connection holds no thread");
+    // The idle ones are closed after 10 s, and the request that waited is answered.
+    let start = Instant::now();
+    let (status, body) = server.get("/lessen/eerste-les/");
+    assert_eq!(status, 200);
+    assert!(body.contains("<h1>Eerste les</h1>"));
+    assert!(start.elapsed() < DEADLINE);
+    drop(idle);
+}
+
+#[test]
+fn percent_encoded_paths_and_query_strings() {
+    let site = fixture("basic");
+    let folder = site.path().join("static/bijlagen");
+    std::fs::create_dir_all(&folder).unwrap();
+    std::fs::write(folder.join("café menu.txt"), "Koffie en thee.\n").unwrap();
+    let server = start(site.path());
+    for target in [
+        "/bijlagen/caf%C3%A9%20menu.txt",
+        "/bijlagen/caf%c3%a9%20menu.txt",
+        "/bijlagen/caf%C3%A9%20menu.txt?download=1",
+    ] {
+        let (status, head, body) = server.request("GET", target);
+        assert_eq!(status, 200, "{target}");
+        assert_eq!(body, b"Koffie en thee.\n", "{target}");
+        assert!(
+            head.contains("content-type: text/plain; charset=utf-8"),
+            "{head}"
+        );
+    }
+    // An é that is not UTF-8 (Latin-1) is refused.
+    assert_eq!(server.get("/bijlagen/caf%E9%20menu.txt").0, 400);
+    // A query string on a page changes nothing; on a folder without its slash it is kept.
+    let plain = server.get("/lessen/eerste-les/").1;
+    let (status, with_query) = server.get("/lessen/eerste-les/?utm_source=nieuwsbrief&q=caf%C3%A9");
+    assert_eq!(status, 200);
+    assert_eq!(with_query, plain);
+    let (status, head, _) = server.request("GET", "/lessen/eerste-les?q=caf%C3%A9");
+    assert_eq!(status, 301);
+    assert!(
+        head.contains("location: /lessen/eerste-les/?q=caf%c3%a9"),
+        "{head}"
+    );
+    // HEAD: the headers of GET, no body; other methods are refused.
+    let (status, head, body) = server.request("HEAD", "/lessen/eerste-les/");
+    assert_eq!(status, 200);
+    assert!(
+        head.contains(&format!("content-length: {}", plain.len())),
+        "{head}"
+    );
+    assert!(
+        head.contains("cache-control: no-store")
+            && head.contains("x-content-type-options: nosniff")
+    );
+    assert!(body.is_empty());
+    assert_eq!(server.request("POST", "/lessen/eerste-les/").0, 405);
+}
+
+#[test]
+fn the_page_for_a_failed_build_speaks_the_sites_language() {
+    for (name, page, lang, title, heading) in [
+        (
+            "generic",
+            "content/about.md",
+            "en",
+            "Build error",
+            "The site could not be built",
+        ),
+        (
+            "basic",
+            "content/over.md",
+            "nl",
+            "Bouwfout",
+            "De site kon niet worden gebouwd",
+        ),
+    ] {
+        let site = fixture(name);
+        let file = site.path().join(page);
+        std::fs::write(
+            &file,
+            format!("{}\n[nergens](@/bestaat-niet.md)\n", read(&file)),
+        )
+        .unwrap();
+        let server = start(site.path());
+        let (status, body) = server.get("/");
+        assert_eq!(status, 500, "{name}");
+        assert!(body.contains(&format!("<html lang=\"{lang}\">")), "{body}");
+        assert!(body.contains(&format!("<title>{title}</title>")), "{body}");
+        assert!(body.contains(&format!("<h1>{heading}</h1>")), "{body}");
+        assert!(
+            body.contains("bestaat-niet.md"),
+            "the problem is shown: {body}"
+        );
+        assert!(
+            body.contains("/_kennisbank/livereload.js"),
+            "it reloads when fixed"
+        );
+        let (_, status) = server.get("/_kennisbank/status");
+        let status: serde_json::Value = serde_json::from_str(&status).unwrap();
+        let table = read(repo().join(format!("themes/default/i18n/{lang}.toml")));
+        let headline = status["headline"].as_str().unwrap();
+        assert!(
+            table.contains(&format!("failed = \"{headline}\"")),
+            "{headline}"
+        );
+    }
 }
