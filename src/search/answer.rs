@@ -124,7 +124,7 @@ mod tests {
                 url: "https://example.org/a/".into(),
                 title: "A".into(),
                 heading: None,
-                collection: Some("lessen".into()),
+                collection: Some("guides".into()),
                 score: 1.5,
                 excerpt: "de Omgevingswet".into(),
                 marks: vec![(3, 15)],
