@@ -424,6 +424,26 @@ fn run_new(root: &std::path::Path, collection: &str, slug: &str) -> Result<()> {
     Ok(())
 }
 
+/// What a new page's comment says a field takes: `required: one of: a, b`.
+fn field_note(spec: &config::FieldSpec) -> String {
+    let need = if spec.required {
+        "required"
+    } else {
+        "optional"
+    };
+    let what = match spec.kind {
+        config::FieldKind::Enum => format!("one of: {}", spec.values.join(", ")),
+        config::FieldKind::List if !spec.values.is_empty() => {
+            format!("a list of: {}", spec.values.join(", "))
+        }
+        config::FieldKind::Records if !spec.keys.is_empty() => {
+            format!("a list of records with {}", spec.keys.join(", "))
+        }
+        kind => kind.describe().to_string(),
+    };
+    format!("{need}: {what}")
+}
+
 /// The text of a new page: a title from the slug, every field and relation of the collection
 /// empty with a comment that says what it takes (the allowed values of an enum), and
 /// `draft: true`. A required field left empty fails `check`, so the page cannot be published
@@ -448,22 +468,7 @@ pub(crate) fn new_page_text(slug: &str, cc: &config::CollectionConfig) -> String
         ),
     ];
     for (name, spec) in &cc.fields {
-        let need = if spec.required {
-            "required"
-        } else {
-            "optional"
-        };
-        let what = match spec.kind {
-            config::FieldKind::Enum => format!("one of: {}", spec.values.join(", ")),
-            config::FieldKind::List if !spec.values.is_empty() => {
-                format!("a list of: {}", spec.values.join(", "))
-            }
-            config::FieldKind::Records if !spec.keys.is_empty() => {
-                format!("a list of records with {}", spec.keys.join(", "))
-            }
-            kind => kind.describe().to_string(),
-        };
-        lines.push((format!("{name}:"), format!("{need}: {what}")));
+        lines.push((format!("{name}:"), field_note(spec)));
     }
     for (name, spec) in &cc.relations {
         let how = match spec.why {

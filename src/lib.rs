@@ -159,25 +159,36 @@ fn read_site(
     Ok((site, bodies, theme, diags))
 }
 
-/// Run every stage, handing each built file to `sink` as soon as it exists.
-fn compile_into(opts: &BuildOptions, sink: &dyn output::Sink) -> Result<Compiled> {
-    let mut watch = Stopwatch::new();
-    let (site, mut bodies, theme, mut diags) = read_site(opts, &mut watch)?;
-    // The index works on a copy of the texts; a one-off build frees the originals first.
-    let input =
-        search::index::prepare(&site, &bodies, theme.strings.get("search.collection_facet"));
+/// The search stage: the index (in memory: nothing reads it back, and two builds cannot collide
+/// on it) and the model read out of it. It works on a copy of the texts; a one-off build frees
+/// the originals first.
+fn build_search(
+    opts: &BuildOptions,
+    site: &graph::Site,
+    bodies: &mut [markdown::Rendered],
+    theme: &render::Theme,
+    watch: &mut Stopwatch,
+) -> Result<search::SearchModel> {
+    let input = search::index::prepare(site, bodies, theme.strings.get("search.collection_facet"));
     if !opts.incremental {
-        for body in &mut bodies {
+        for body in bodies.iter_mut() {
             body.text = String::new();
         }
     }
     let mut search_laps = Vec::new();
-    // The index lives in memory: nothing reads it back, and two builds cannot collide on it.
-    let mut search = search::index::build_prepared(input, &mut search_laps).map_err(|msg| {
+    let search = search::index::build_prepared(input, &mut search_laps).map_err(|msg| {
         Error::single(Diagnostic::error("", 0, 0, format!("search index: {msg}")))
     })?;
     watch.lap("search");
     watch.laps.extend(search_laps);
+    Ok(search)
+}
+
+/// Run every stage, handing each built file to `sink` as soon as it exists.
+fn compile_into(opts: &BuildOptions, sink: &dyn output::Sink) -> Result<Compiled> {
+    let mut watch = Stopwatch::new();
+    let (site, mut bodies, theme, mut diags) = read_site(opts, &mut watch)?;
+    let mut search = build_search(opts, &site, &mut bodies, &theme, &mut watch)?;
     let collections: Vec<String> = site.config.collections.keys().cloned().collect();
     let offline = opts.offline.then(|| {
         output::offline::Offline::new(sink, &site.config.base_path(), &site.config.base_url)

@@ -178,6 +178,28 @@ fn strings_for(
         ));
         return Err(diags);
     };
+    let (mut strings, mut required) = read_layers(root, language, layers, &mut diags);
+    // A language only a site theme knows must still say everything the built-in theme says.
+    if required.is_empty()
+        && let Some(reference) = reference_keys()
+    {
+        required = reference;
+    }
+    check_complete(&strings, &required, language, &mut diags);
+    overlay_site_strings(config, &mut strings, &mut diags);
+    if diags.has_errors() {
+        return Err(diags.sorted());
+    }
+    Ok(strings)
+}
+
+/// The string tables of one language laid over each other, and the keys of the built-in one.
+fn read_layers(
+    root: &Path,
+    language: &str,
+    layers: &[(String, Source)],
+    diags: &mut Diagnostics,
+) -> (Strings, BTreeSet<String>) {
     let mut strings = Strings::new(language, BTreeMap::new());
     let mut required: BTreeSet<String> = BTreeSet::new();
     for (name, source) in layers {
@@ -198,39 +220,39 @@ fn strings_for(
         }
         strings.overlay(entries);
     }
-    // A language only a site theme knows must still say everything the built-in theme says.
-    if required.is_empty()
-        && let Some(reference) = reference_keys()
-    {
-        required = reference;
-    }
+    (strings, required)
+}
+
+/// An error when the language's table lacks keys the theme uses.
+fn check_complete(
+    strings: &Strings,
+    required: &BTreeSet<String>,
+    language: &str,
+    diags: &mut Diagnostics,
+) {
     let missing: Vec<&String> = required
         .iter()
         .filter(|k| strings.entry(k).is_none())
         .collect();
-    if !missing.is_empty() {
-        let shown: Vec<&str> = missing.iter().take(8).map(|k| k.as_str()).collect();
-        diags.push(Diagnostic::error(
-            format!("i18n/{language}.toml"),
-            0,
-            0,
-            format!(
-                "the string table for `{language}` lacks {} key(s) the theme uses: {}{}",
-                missing.len(),
-                shown.join(", "),
-                if missing.len() > shown.len() {
-                    ", …"
-                } else {
-                    ""
-                }
-            ),
-        ));
+    if missing.is_empty() {
+        return;
     }
-    overlay_site_strings(config, &mut strings, &mut diags);
-    if diags.has_errors() {
-        return Err(diags.sorted());
-    }
-    Ok(strings)
+    let shown: Vec<&str> = missing.iter().take(8).map(|k| k.as_str()).collect();
+    let more = if missing.len() > shown.len() {
+        ", …"
+    } else {
+        ""
+    };
+    diags.push(Diagnostic::error(
+        format!("i18n/{language}.toml"),
+        0,
+        0,
+        format!(
+            "the string table for `{language}` lacks {} key(s) the theme uses: {}{more}",
+            missing.len(),
+            shown.join(", "),
+        ),
+    ));
 }
 
 /// The built-in theme's strings for `language`, when it has a table for it: for what must be

@@ -670,74 +670,9 @@ fn read_slug(checker: &mut Checker, v: &Yaml) -> Option<String> {
 
 /// A built-in front-matter key; false when `key` is not one.
 fn read_builtin(page: &mut Page, checker: &mut Checker, key: &str, v: &Yaml) -> bool {
-    let text = scalar_string(v);
     let problem = match key {
-        "title" => match text.filter(|s| !s.trim().is_empty()) {
-            Some(s) => {
-                page.title = s.trim().to_string();
-                None
-            }
-            None => Some("`title` must be a non-empty string".to_string()),
-        },
-        "summary" => match (v, text) {
-            (Yaml::Null, _) => None,
-            (_, Some(s)) => {
-                page.summary = Some(s.trim().to_string()).filter(|s| !s.is_empty());
-                None
-            }
-            _ => Some("`summary` must be a string".into()),
-        },
-        "date" | "updated" => match text.filter(|s| is_date(s)) {
-            Some(s) => {
-                *if key == "date" {
-                    &mut page.date
-                } else {
-                    &mut page.updated
-                } = Some(s);
-                None
-            }
-            None => Some(format!(
-                "`{key}` must be a date written YYYY-MM-DD that exists, found `{}`",
-                yaml_to_display(v)
-            )),
-        },
-        "draft" => match v.as_bool() {
-            Some(b) => {
-                page.draft = b;
-                None
-            }
-            None => Some(format!(
-                "`draft` must be true or false, found `{}`",
-                yaml_to_display(v)
-            )),
-        },
-        "weight" => match v.as_i64() {
-            Some(w) => {
-                page.weight = Some(w);
-                None
-            }
-            None => Some(format!(
-                "`weight` must be an integer, found `{}`",
-                yaml_to_display(v)
-            )),
-        },
-        "search_weight" => match v.as_f64().filter(|w| w.is_finite() && *w >= 0.0) {
-            Some(w) => {
-                page.search_weight = Some(w);
-                None
-            }
-            None => Some(format!(
-                "`search_weight` must be a number from 0 up (1 is normal, 0.5 ranks the page lower, 0 leaves it out of search), found `{}`",
-                yaml_to_display(v)
-            )),
-        },
-        "template" => match text.filter(|s| s.ends_with(".html") && check_site_path(s).is_ok()) {
-            Some(s) => {
-                page.template = Some(s);
-                None
-            }
-            None => Some("`template` must name an .html template of the theme".into()),
-        },
+        "title" | "summary" | "template" => read_text_key(page, key, v),
+        "date" | "updated" | "draft" | "weight" | "search_weight" => read_value_key(page, key, v),
         "aliases" => {
             page.aliases = parse_aliases(v, checker);
             None
@@ -748,6 +683,70 @@ fn read_builtin(page: &mut Page, checker: &mut Checker, key: &str, v: &Yaml) -> 
         checker.error_at(key, msg);
     }
     true
+}
+
+/// `title`, `summary` or `template` into the page; the problem, if any.
+fn read_text_key(page: &mut Page, key: &str, v: &Yaml) -> Option<String> {
+    let text = scalar_string(v);
+    match key {
+        "title" => match text.filter(|s| !s.trim().is_empty()) {
+            Some(s) => page.title = s.trim().to_string(),
+            None => return Some("`title` must be a non-empty string".to_string()),
+        },
+        "summary" => match (v, text) {
+            (Yaml::Null, _) => {}
+            (_, Some(s)) => page.summary = Some(s.trim().to_string()).filter(|s| !s.is_empty()),
+            _ => return Some("`summary` must be a string".into()),
+        },
+        _ => match text.filter(|s| s.ends_with(".html") && check_site_path(s).is_ok()) {
+            Some(s) => page.template = Some(s),
+            None => return Some("`template` must name an .html template of the theme".into()),
+        },
+    }
+    None
+}
+
+/// `date`, `updated`, `draft`, `weight` or `search_weight` into the page; the problem, if any.
+fn read_value_key(page: &mut Page, key: &str, v: &Yaml) -> Option<String> {
+    let found = || yaml_to_display(v);
+    match key {
+        "date" | "updated" => {
+            let Some(s) = scalar_string(v).filter(|s| is_date(s)) else {
+                return Some(format!(
+                    "`{key}` must be a date written YYYY-MM-DD that exists, found `{}`",
+                    found()
+                ));
+            };
+            *if key == "date" {
+                &mut page.date
+            } else {
+                &mut page.updated
+            } = Some(s);
+        }
+        "draft" => match v.as_bool() {
+            Some(b) => page.draft = b,
+            None => {
+                return Some(format!(
+                    "`draft` must be true or false, found `{}`",
+                    found()
+                ));
+            }
+        },
+        "weight" => match v.as_i64() {
+            Some(w) => page.weight = Some(w),
+            None => return Some(format!("`weight` must be an integer, found `{}`", found())),
+        },
+        _ => match v.as_f64().filter(|w| w.is_finite() && *w >= 0.0) {
+            Some(w) => page.search_weight = Some(w),
+            None => {
+                return Some(format!(
+                    "`search_weight` must be a number from 0 up (1 is normal, 0.5 ranks the page lower, 0 leaves it out of search), found `{}`",
+                    found()
+                ));
+            }
+        },
+    }
+    None
 }
 
 /// A key of the page's collection: a field, a relation, or (when allowed) any other key.

@@ -149,10 +149,11 @@ pub fn replace_body(site: &mut Site, i: usize, page: Page) -> bool {
 fn resolve_relations(config: &Config, nodes: &mut [Node], index: &Index, diags: &mut Diagnostics) {
     for i in 0..nodes.len() {
         let page = &nodes[i].page;
-        let Some(coll) = page.collection.as_deref() else {
-            continue;
-        };
-        let Some(cc) = config.collections.get(coll) else {
+        let Some(cc) = page
+            .collection
+            .as_deref()
+            .and_then(|c| config.collections.get(c))
+        else {
             continue;
         };
         let mut resolved = IndexMap::new();
@@ -160,64 +161,103 @@ fn resolve_relations(config: &Config, nodes: &mut [Node], index: &Index, diags: 
             let Some(refs) = page.relations.get(name) else {
                 continue;
             };
+            let relation = Relation {
+                config,
+                name,
+                spec,
+                page,
+                nodes,
+            };
             let mut links: Vec<Link> = Vec::new();
             for r in refs {
-                let at = |msg: String| Diagnostic::error(&page.file, r.line, r.column, msg);
-                // A target is named by its slug; a name that is not a slug (`Zaanstad`) is slugified.
-                let mut path = format!("{}/{}/", spec.to, r.to);
-                if !index.by_path.contains_key(&path)
-                    && !index.drafts.contains(&path)
-                    && !index.broken.contains(&path)
-                {
-                    path = format!("{}/{}/", spec.to, slugify(&r.to));
+                if let Some(link) = relation.link(r, index, &links, diags) {
+                    links.push(link);
                 }
-                let Some(&target) = index.by_path.get(&path) else {
-                    if index.broken.contains(&path) {
-                        continue;
-                    }
-                    if index.drafts.contains(&path) {
-                        diags.push(at(format!(
-                            "`{name}` links to `{}`, which is a draft and will not be published",
-                            r.to
-                        )));
-                    } else {
-                        let candidates: Vec<&str> = nodes
-                            .iter()
-                            .filter(|n| {
-                                n.page.kind == PageKind::Member
-                                    && n.page.collection.as_deref() == Some(&spec.to)
-                            })
-                            .map(|n| n.page.slug.as_str())
-                            .collect();
-                        diags.push(at(format!(
-                            "unknown {} `{}` in `{name}`{}",
-                            config.singular(&spec.to),
-                            r.to,
-                            suggestion(&r.to, candidates)
-                        )));
-                    }
-                    continue;
-                };
-                if links.iter().any(|l| l.node == target) {
-                    diags.push(at(format!("`{name}` lists `{}` twice", r.to)));
-                    continue;
-                }
-                if spec.why == WhyRule::Required
-                    && r.why.as_deref().is_none_or(|w| w.trim().is_empty())
-                {
-                    diags.push(at(format!(
-                        "`{name}` link to `{}` needs a reason: write `{{to: {}, why: \"…\"}}`",
-                        r.to, r.to
-                    )));
-                }
-                links.push(Link {
-                    node: target,
-                    why: r.why.clone(),
-                });
             }
             resolved.insert(name.clone(), links);
         }
         nodes[i].relations = resolved;
+    }
+}
+
+/// One relation of one page, while its references are resolved.
+struct Relation<'a> {
+    config: &'a Config,
+    name: &'a str,
+    spec: &'a crate::config::RelationSpec,
+    page: &'a Page,
+    nodes: &'a [Node],
+}
+
+impl Relation<'_> {
+    /// The link a reference makes, or `None` (with a diagnostic unless its target failed to load).
+    fn link(
+        &self,
+        r: &crate::content::RelationRef,
+        index: &Index,
+        links: &[Link],
+        diags: &mut Diagnostics,
+    ) -> Option<Link> {
+        let name = self.name;
+        let at = |msg: String| Diagnostic::error(&self.page.file, r.line, r.column, msg);
+        let target = self.target(r, index, diags)?;
+        if links.iter().any(|l| l.node == target) {
+            diags.push(at(format!("`{name}` lists `{}` twice", r.to)));
+            return None;
+        }
+        if self.spec.why == WhyRule::Required
+            && r.why.as_deref().is_none_or(|w| w.trim().is_empty())
+        {
+            diags.push(at(format!(
+                "`{name}` link to `{}` needs a reason: write `{{to: {}, why: \"…\"}}`",
+                r.to, r.to
+            )));
+        }
+        Some(Link {
+            node: target,
+            why: r.why.clone(),
+        })
+    }
+
+    /// The node a reference names: by its slug, or (a name that is not a slug, `Zaanstad`)
+    /// slugified. A draft or an unknown name is an error at the reference.
+    fn target(
+        &self,
+        r: &crate::content::RelationRef,
+        index: &Index,
+        diags: &mut Diagnostics,
+    ) -> Option<usize> {
+        let (name, to) = (self.name, &self.spec.to);
+        let mut path = format!("{to}/{}/", r.to);
+        if !index.by_path.contains_key(&path)
+            && !index.drafts.contains(&path)
+            && !index.broken.contains(&path)
+        {
+            path = format!("{to}/{}/", slugify(&r.to));
+        }
+        if let Some(&target) = index.by_path.get(&path) {
+            return Some(target);
+        }
+        let msg = if index.broken.contains(&path) {
+            return None;
+        } else if index.drafts.contains(&path) {
+            format!(
+                "`{name}` links to `{}`, which is a draft and will not be published",
+                r.to
+            )
+        } else {
+            let candidates = self.nodes.iter().filter(|n| {
+                n.page.kind == PageKind::Member && n.page.collection.as_deref() == Some(to)
+            });
+            format!(
+                "unknown {} `{}` in `{name}`{}",
+                self.config.singular(to),
+                r.to,
+                suggestion(&r.to, candidates.map(|n| n.page.slug.as_str()))
+            )
+        };
+        diags.push(Diagnostic::error(&self.page.file, r.line, r.column, msg));
+        None
     }
 }
 

@@ -4,11 +4,13 @@ use super::analyzer::{Analyzer, IndexTokenizer};
 use super::{
     FacetValue, IMPACT_SCALE, MAX_SECTIONS, PageDoc, Posting, SearchModel, SectionDoc, TermPostings,
 };
+use crate::content::FieldValue;
 use crate::content::PageKind;
 use crate::graph::Site;
 use crate::markdown::Rendered;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
+use serde_json::Value as Json;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 use tantivy::schema::{
@@ -411,8 +413,6 @@ fn page_doc(site: &Site, bodies: &[Rendered], i: usize) -> PageDoc {
 /// ones). Dates and booleans are left out.
 fn facts(site: &Site, page: &crate::content::Page) -> String {
     use crate::config::FieldKind;
-    use crate::content::FieldValue;
-    use serde_json::Value;
     let declared = page
         .collection
         .as_ref()
@@ -429,35 +429,6 @@ fn facts(site: &Site, page: &crate::content::Page) -> String {
             .and_then(|f| f.get(name))
             .is_none_or(|spec| !matches!(spec.kind, FieldKind::Date | FieldKind::Boolean))
     };
-    fn text(v: &FieldValue) -> Option<String> {
-        let joined = |parts: Vec<String>, sep: &str| (!parts.is_empty()).then(|| parts.join(sep));
-        match v {
-            FieldValue::Bool(_) => None,
-            FieldValue::List(items) => joined(items.clone(), ", "),
-            FieldValue::Records(records) => {
-                let each =
-                    |r: &BTreeMap<String, String>| joined(r.values().cloned().collect(), " ");
-                joined(records.iter().filter_map(each).collect(), ", ")
-            }
-            FieldValue::Undeclared(v) => json_text(v),
-            other => other.scalar_text(),
-        }
-    }
-    fn json_text(v: &Value) -> Option<String> {
-        match v {
-            Value::String(s) => Some(s.clone()),
-            Value::Number(n) => Some(n.to_string()),
-            Value::Array(items) => {
-                let parts: Vec<String> = items.iter().filter_map(json_text).collect();
-                (!parts.is_empty()).then(|| parts.join(", "))
-            }
-            Value::Object(map) => {
-                let parts: Vec<String> = map.values().filter_map(json_text).collect();
-                (!parts.is_empty()).then(|| parts.join(" "))
-            }
-            Value::Bool(_) | Value::Null => None,
-        }
-    }
     let order = declared.into_iter().flat_map(|f| f.keys()).chain(
         page.fields
             .keys()
@@ -481,12 +452,45 @@ fn facts(site: &Site, page: &crate::content::Page) -> String {
             .fields
             .get(name)
             .filter(|_| is_searchable(name))
-            .and_then(text)
+            .and_then(field_text)
         {
             out.push_str(&format!("{}: {value}\n", label(name)));
         }
     }
     out
+}
+
+/// A field value as searchable text: list items joined by commas, a record's values by spaces;
+/// none for a boolean.
+fn field_text(v: &FieldValue) -> Option<String> {
+    let joined = |parts: Vec<String>, sep: &str| (!parts.is_empty()).then(|| parts.join(sep));
+    match v {
+        FieldValue::Bool(_) => None,
+        FieldValue::List(items) => joined(items.clone(), ", "),
+        FieldValue::Records(records) => {
+            let each = |r: &BTreeMap<String, String>| joined(r.values().cloned().collect(), " ");
+            joined(records.iter().filter_map(each).collect(), ", ")
+        }
+        FieldValue::Undeclared(v) => json_text(v),
+        other => other.scalar_text(),
+    }
+}
+
+/// [`field_text`] for a value no schema declares.
+fn json_text(v: &Json) -> Option<String> {
+    match v {
+        Json::String(s) => Some(s.clone()),
+        Json::Number(n) => Some(n.to_string()),
+        Json::Array(items) => {
+            let parts: Vec<String> = items.iter().filter_map(json_text).collect();
+            (!parts.is_empty()).then(|| parts.join(", "))
+        }
+        Json::Object(map) => {
+            let parts: Vec<String> = map.values().filter_map(json_text).collect();
+            (!parts.is_empty()).then(|| parts.join(" "))
+        }
+        Json::Bool(_) | Json::Null => None,
+    }
 }
 
 /// The tantivy index, in memory: the model is read out of it and nothing reads it again.
@@ -623,12 +627,24 @@ fn read_impacts(
     Ok(out)
 }
 
-/// Facet fields: the collection, every relation, and every enum or list field.
 /// Facet fields (name, label), their values, and each page's values.
 type Facets = (Vec<(String, String)>, Vec<FacetValue>, Vec<Vec<u32>>);
 
+/// The facets of the pages `ids`: the collection, every relation, and every enum or list field.
 fn facets(site: &Site, ids: &[usize], collection_label: &str) -> Facets {
-    let config = &site.config;
+    let fields = facet_fields(&site.config, collection_label);
+    let mut values = FacetValues::default();
+    let page_facets = ids
+        .iter()
+        .map(|&i| values.of_page(site, &fields, i))
+        .collect();
+    (fields, values.values, page_facets)
+}
+
+/// The facet fields as (name, label): the collection first, then relations and enum and list
+/// fields in the order the collections declare them.
+fn facet_fields(config: &crate::config::Config, collection_label: &str) -> Vec<(String, String)> {
+    use crate::config::FieldKind::{Enum, List};
     let mut fields: Vec<(String, String)> =
         vec![("collection".into(), collection_label.to_string())];
     for cc in config.collections.values() {
@@ -642,63 +658,61 @@ fn facets(site: &Site, ids: &[usize], collection_label: &str) -> Facets {
             }
         }
         for (name, spec) in &cc.fields {
-            use crate::config::FieldKind::{Enum, List};
             if matches!(spec.kind, Enum | List) && !fields.iter().any(|(f, _)| f == name) {
                 let label = spec.label.clone().unwrap_or_else(|| capitalise(name));
                 fields.push((name.clone(), label));
             }
         }
     }
-    let mut values: Vec<FacetValue> = Vec::new();
-    let mut index: HashMap<(usize, String), u32> = HashMap::new();
-    let mut intern =
-        |field: usize, value: String, label: String, values: &mut Vec<FacetValue>| -> u32 {
-            *index.entry((field, value.clone())).or_insert_with(|| {
+    fields
+}
+
+/// Facet values, each once, numbered in order of first use.
+#[derive(Default)]
+struct FacetValues {
+    values: Vec<FacetValue>,
+    index: HashMap<(usize, String), u32>,
+}
+
+impl FacetValues {
+    fn intern(&mut self, field: usize, value: &str, label: &str) -> u32 {
+        let values = &mut self.values;
+        *self
+            .index
+            .entry((field, value.to_string()))
+            .or_insert_with(|| {
                 values.push(FacetValue {
                     field,
-                    value,
-                    label,
+                    value: value.to_string(),
+                    label: label.to_string(),
                 });
                 (values.len() - 1) as u32
             })
-        };
-    let mut page_facets = Vec::with_capacity(ids.len());
-    for &i in ids {
+    }
+
+    /// The values of page `i`, sorted, each once.
+    fn of_page(&mut self, site: &Site, fields: &[(String, String)], i: usize) -> Vec<u32> {
         let node = &site.nodes[i];
         let mut mine = Vec::new();
         if let Some(c) = &node.page.collection {
-            let label = config
-                .collections
-                .get(c)
-                .map_or(c.clone(), |cc| cc.title.clone());
-            mine.push(intern(0, c.clone(), label, &mut values));
+            let label = site.config.collections.get(c).map_or(c, |cc| &cc.title);
+            mine.push(self.intern(0, c, label));
         }
         for (f, (name, _)) in fields.iter().enumerate().skip(1) {
-            if let Some(links) = node.relations.get(name) {
-                for l in links {
-                    let target = &site.nodes[l.node].page;
-                    mine.push(intern(
-                        f,
-                        target.slug.clone(),
-                        target.title.clone(),
-                        &mut values,
-                    ));
-                }
+            for l in node.relations.get(name).into_iter().flatten() {
+                let target = &site.nodes[l.node].page;
+                mine.push(self.intern(f, &target.slug, &target.title));
             }
             if let Some(value) = node.page.fields.get(name) {
-                if let Some(s) = value.as_str() {
-                    mine.push(intern(f, s.to_string(), s.to_string(), &mut values))
-                }
-                for item in value.strings() {
-                    mine.push(intern(f, item.to_string(), item.to_string(), &mut values));
+                for item in value.as_str().into_iter().chain(value.strings()) {
+                    mine.push(self.intern(f, item, item));
                 }
             }
         }
         mine.sort_unstable();
         mine.dedup();
-        page_facets.push(mine);
+        mine
     }
-    (fields, values, page_facets)
 }
 
 fn capitalise(s: &str) -> String {

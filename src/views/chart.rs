@@ -199,24 +199,7 @@ impl Dialect {
 
 /// Read the CSV named by the spec from `files`, keeping the requested columns.
 pub fn load_table(spec: &Spec, files: &dyn DataFiles) -> Result<Table, String> {
-    if crate::text::check_site_path(&spec.data).is_err() {
-        return Err(format!(
-            "data file `{}` must be a path inside content/data/",
-            spec.data
-        ));
-    }
-    let path = format!("{}/{}", crate::content::DATA_DIR, spec.data);
-    let bytes = files.data(&path).ok_or_else(|| {
-        let prefix = format!("{}/", crate::content::DATA_DIR);
-        let known = files.paths();
-        let known = known.iter().filter_map(|p| p.strip_prefix(&prefix));
-        format!(
-            "no data file `content/{path}`{}",
-            crate::error::suggestion(&spec.data, known)
-        )
-    })?;
-    let text = crate::content::decode(bytes)
-        .map_err(|(l, _)| format!("data file `content/{path}` is not UTF-8 (line {l})"))?;
+    let text = data_text(spec, files)?;
     let dialect = Dialect::of(&text);
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
@@ -236,30 +219,20 @@ pub fn load_table(spec: &Spec, files: &dyn DataFiles) -> Result<Table, String> {
         ));
     }
     let wanted = wanted_columns(spec, &headers)?;
-    let mut rows = Vec::new();
-    for (n, record) in reader.records().enumerate() {
-        let record = record.map_err(|e| format!("data file `{}`: {e}", spec.data))?;
-        let label = record.get(0).unwrap_or_default().trim().to_string();
-        let mut values = Vec::new();
-        for &i in &wanted {
-            let cell = record.get(i).unwrap_or_default().trim();
-            if cell.is_empty() {
-                values.push(None);
-                continue;
-            }
-            let v = dialect.number(cell).filter(|v| v.is_finite()).ok_or_else(|| {
-                format!(
-                    "data file `{}` line {}, column `{}`: `{cell}` is not a number (read as {})",
-                    spec.data,
-                    n + 2,
-                    headers[i],
-                    dialect.describe()
-                )
-            })?;
-            values.push(Some(v));
-        }
-        rows.push((label, values));
-    }
+    let columns = RowReader {
+        spec,
+        dialect: &dialect,
+        headers: &headers,
+        wanted: &wanted,
+    };
+    let rows = reader
+        .records()
+        .enumerate()
+        .map(|(n, record)| {
+            let record = record.map_err(|e| format!("data file `{}`: {e}", spec.data))?;
+            columns.row(&record, n + 2)
+        })
+        .collect::<Result<Vec<_>, String>>()?;
     if rows.is_empty() {
         return Err(format!("data file `{}` has no rows", spec.data));
     }
@@ -268,6 +241,65 @@ pub fn load_table(spec: &Spec, files: &dyn DataFiles) -> Result<Table, String> {
         series: wanted.iter().map(|&i| headers[i].clone()).collect(),
         rows,
     })
+}
+
+/// The text of the spec's data file, from the files the content stage read.
+fn data_text(spec: &Spec, files: &dyn DataFiles) -> Result<String, String> {
+    if crate::text::check_site_path(&spec.data).is_err() {
+        return Err(format!(
+            "data file `{}` must be a path inside content/data/",
+            spec.data
+        ));
+    }
+    let path = format!("{}/{}", crate::content::DATA_DIR, spec.data);
+    let bytes = files.data(&path).ok_or_else(|| {
+        let prefix = format!("{}/", crate::content::DATA_DIR);
+        let known = files.paths();
+        let known = known.iter().filter_map(|p| p.strip_prefix(&prefix));
+        format!(
+            "no data file `content/{path}`{}",
+            crate::error::suggestion(&spec.data, known)
+        )
+    })?;
+    crate::content::decode(bytes)
+        .map_err(|(l, _)| format!("data file `content/{path}` is not UTF-8 (line {l})"))
+}
+
+/// How a data file's rows are read: which columns, in which dialect.
+struct RowReader<'a> {
+    spec: &'a Spec,
+    dialect: &'a Dialect,
+    headers: &'a [String],
+    wanted: &'a [usize],
+}
+
+impl RowReader<'_> {
+    /// A row's label and its wanted values (`None` for an empty cell); `line` is its line.
+    fn row(
+        &self,
+        record: &csv::StringRecord,
+        line: usize,
+    ) -> Result<(String, Vec<Option<f64>>), String> {
+        let label = record.get(0).unwrap_or_default().trim().to_string();
+        let mut values = Vec::with_capacity(self.wanted.len());
+        for &i in self.wanted {
+            let cell = record.get(i).unwrap_or_default().trim();
+            if cell.is_empty() {
+                values.push(None);
+                continue;
+            }
+            let v = self.dialect.number(cell).filter(|v| v.is_finite()).ok_or_else(|| {
+                format!(
+                    "data file `{}` line {line}, column `{}`: `{cell}` is not a number (read as {})",
+                    self.spec.data,
+                    self.headers[i],
+                    self.dialect.describe()
+                )
+            })?;
+            values.push(Some(v));
+        }
+        Ok((label, values))
+    }
 }
 
 /// The indexes of the value columns to draw: those the spec names, else all.
@@ -627,31 +659,16 @@ fn drawing(
     class: &'static str,
     strings: &Strings,
 ) -> Drawing {
-    let stacked = spec.kind == Kind::StackedBar;
     let series_count = if spec.kind == Kind::Bar {
         1
     } else {
         table.series.len()
     };
-    let max = table
-        .rows
-        .iter()
-        .map(|(_, vs)| {
-            if stacked {
-                vs.iter().flatten().sum()
-            } else {
-                vs.iter()
-                    .take(series_count)
-                    .flatten()
-                    .fold(0.0f64, |a, &b| a.max(b))
-            }
-        })
-        .fold(0.0f64, f64::max);
     let frame = Frame {
         spec,
         table,
         strings,
-        top: axis_max(max, &spec.unit),
+        top: axis_max(largest_bar(spec, table, series_count), &spec.unit),
         plot_w: width - PLOT_LEFT - PLOT_RIGHT,
         series_count,
     };
@@ -679,14 +696,46 @@ fn drawing(
             total,
         });
     }
-    let grid = (0..=4)
+    Drawing {
+        id: id.to_string(),
+        class,
+        width: format!("{width}"),
+        height: format!("{:.0}", y + 24.0),
+        grid: grid(&frame, legend_h + 4.0, y),
+        legend,
+        rows,
+    }
+}
+
+/// The longest bar: a row's sum when stacked, else its largest drawn value.
+fn largest_bar(spec: &Spec, table: &Table, series_count: usize) -> f64 {
+    let stacked = spec.kind == Kind::StackedBar;
+    table
+        .rows
+        .iter()
+        .map(|(_, vs)| {
+            if stacked {
+                vs.iter().flatten().sum()
+            } else {
+                vs.iter()
+                    .take(series_count)
+                    .flatten()
+                    .fold(0.0f64, |a, &b| a.max(b))
+            }
+        })
+        .fold(0.0f64, f64::max)
+}
+
+/// Five vertical grid lines from `top` to `bottom`, labelled below.
+fn grid(frame: &Frame, top: f64, bottom: f64) -> Vec<GridLine> {
+    (0..=4)
         .map(|k| {
             let v = frame.top * k as f64 / 4.0;
             GridLine {
                 x: c(PLOT_LEFT + frame.scale(v)),
-                y1: c(legend_h + 4.0),
-                y2: c(y),
-                label_y: c(y + 16.0),
+                y1: c(top),
+                y2: c(bottom),
+                label_y: c(bottom + 16.0),
                 anchor: match k {
                     0 => "start",
                     4 => "end",
@@ -695,16 +744,7 @@ fn drawing(
                 label: frame.shown(v),
             }
         })
-        .collect();
-    Drawing {
-        id: id.to_string(),
-        class,
-        width: format!("{width}"),
-        height: format!("{:.0}", y + 24.0),
-        grid,
-        legend,
-        rows,
-    }
+        .collect()
 }
 
 #[cfg(test)]

@@ -113,7 +113,6 @@ pub fn layout(
     let row_pages = model.collections.get(rows).cloned().unwrap_or_default();
     let col_pages = model.collections.get(cols).cloned().unwrap_or_default();
     let rows_title = model.collection_title(rows);
-    let cols_title = model.collection_title(cols);
     let caption = match &opts.caption {
         Some(c) => c.clone(),
         None => model.strings.format(
@@ -121,46 +120,23 @@ pub fn layout(
             None,
             &[
                 ("rows", rows_title),
-                ("columns", &cols_title.to_lowercase()),
+                ("columns", &model.collection_title(cols).to_lowercase()),
             ],
         )?,
     };
-    let links_of = |r: usize| -> &[Link] {
-        let p = &model.pages[r];
-        let links = if direct {
-            p.relations.get(relation)
-        } else {
-            p.inverse.get(relation)
-        };
-        links.map_or(&[], Vec::as_slice)
+    let matrix = Matrix {
+        model,
+        relation,
+        direct,
+        opts,
     };
     let has_why = opts.why != Why::None
         && row_pages.iter().any(|&r| {
-            links_of(r)
+            matrix
+                .links_of(r)
                 .iter()
                 .any(|l| l.why.as_deref().is_some_and(|w| !w.trim().is_empty()))
         });
-    let cell = |r: usize, c: usize| -> Option<MatrixCell> {
-        let link = links_of(r).iter().find(|l| l.node == c)?;
-        let (rp, cp) = (&model.pages[r], &model.pages[c]);
-        // The page that states the link, and so its reason.
-        let stated_by = if direct { rp } else { cp };
-        Some(MatrixCell {
-            column: cp.slug.clone(),
-            column_title: cp.title.clone(),
-            url: stated_by.url.clone(),
-            why: link
-                .why
-                .as_deref()
-                .filter(|w| !w.trim().is_empty() && opts.why != Why::None)
-                .map(str::to_string),
-        })
-    };
-    let link = |i: usize| PageLink {
-        url: model.pages[i].url.clone(),
-        title: model.pages[i].title.clone(),
-        slug: model.pages[i].slug.clone(),
-    };
     Ok(MatrixView {
         rows_name: rows.to_string(),
         relation: relation.to_string(),
@@ -171,13 +147,61 @@ pub fn layout(
             (true, Why::Inline) => "inline",
             (true, Why::Details) => "details",
         },
-        columns: col_pages.iter().map(|&c| link(c)).collect(),
+        columns: col_pages.iter().map(|&c| matrix.link(c)).collect(),
         rows: row_pages
             .iter()
             .map(|&r| MatrixRow {
-                page: link(r),
-                cells: col_pages.iter().map(|&c| cell(r, c)).collect(),
+                page: matrix.link(r),
+                cells: col_pages.iter().map(|&c| matrix.cell(r, c)).collect(),
             })
             .collect(),
     })
+}
+
+/// A matrix being laid out: its relation, read from the rows' side (`direct`) or the columns'.
+struct Matrix<'a> {
+    model: &'a Model,
+    relation: &'a str,
+    direct: bool,
+    opts: &'a Options,
+}
+
+impl Matrix<'_> {
+    /// The links of row page `r` along the relation.
+    fn links_of(&self, r: usize) -> &[Link] {
+        let p = &self.model.pages[r];
+        let links = if self.direct {
+            p.relations.get(self.relation)
+        } else {
+            p.inverse.get(self.relation)
+        };
+        links.map_or(&[], Vec::as_slice)
+    }
+
+    /// The cell of row `r` and column `c`: empty when they are not linked.
+    fn cell(&self, r: usize, c: usize) -> Option<MatrixCell> {
+        let link = self.links_of(r).iter().find(|l| l.node == c)?;
+        let (rp, cp) = (&self.model.pages[r], &self.model.pages[c]);
+        // The page that states the link, and so its reason.
+        let stated_by = if self.direct { rp } else { cp };
+        Some(MatrixCell {
+            column: cp.slug.clone(),
+            column_title: cp.title.clone(),
+            url: stated_by.url.clone(),
+            why: link
+                .why
+                .as_deref()
+                .filter(|w| !w.trim().is_empty() && self.opts.why != Why::None)
+                .map(str::to_string),
+        })
+    }
+
+    fn link(&self, i: usize) -> PageLink {
+        let page = &self.model.pages[i];
+        PageLink {
+            url: page.url.clone(),
+            title: page.title.clone(),
+            slug: page.slug.clone(),
+        }
+    }
 }
