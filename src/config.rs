@@ -696,8 +696,9 @@ fn number_field_problem(name: &str, coll: &CollectionConfig) -> Option<String> {
         Some(spec) if spec.kind == FieldKind::Integer => None,
         Some(spec) => Some(format!(
             "collection `{name}`: `number_field` must name an integer field, and `{field}` is {}; \
-             declare it as `fields.{field} = {{ type = \"integer\" }}` or name another field",
-            spec.kind.describe()
+             {} or name another field",
+            spec.kind.describe(),
+            declare_integer(field)
         )),
         None => {
             let integers = coll
@@ -706,9 +707,7 @@ fn number_field_problem(name: &str, coll: &CollectionConfig) -> Option<String> {
                 .filter(|(_, s)| s.kind == FieldKind::Integer)
                 .map(|(k, _)| k.as_str());
             let fix = match suggestion(field, integers) {
-                s if s.is_empty() => {
-                    format!("; declare it as `fields.{field} = {{ type = \"integer\" }}`")
-                }
+                s if s.is_empty() => format!("; {}", declare_integer(field)),
                 s => s,
             };
             Some(format!(
@@ -716,6 +715,12 @@ fn number_field_problem(name: &str, coll: &CollectionConfig) -> Option<String> {
             ))
         }
     }
+}
+
+/// The fix that declares `field` an integer field, as site.toml writes it.
+fn declare_integer(field: &str) -> String {
+    let table = "{ type = \"integer\" }";
+    format!("declare it as `fields.{field} = {table}`")
 }
 
 /// What is wrong with the declaration of field `field` of collection `name`, if anything.
