@@ -6,9 +6,6 @@ use super::{IMPACT_SCALE, SearchModel, highlighted_forms};
 use crate::config::Config;
 use serde::Serialize;
 
-/// How wide an excerpt is, in bytes of text around the first match.
-const EXCERPT_WIDTH: usize = 180;
-
 /// The answer to a query, as `kennisbank search --json` and `/_search` give it.
 #[derive(Debug, Clone, Serialize)]
 pub struct SearchAnswer {
@@ -85,7 +82,11 @@ fn result(
     let section_index = query::section_of(model, words, hit.page);
     let section = page.sections.get(section_index);
     let anchor = section.and_then(|s| s.anchor.as_deref());
-    let (excerpt, marks) = query::excerpt(page.excerpt_source(section_index), forms, EXCERPT_WIDTH);
+    let (excerpt, marks) = query::excerpt(
+        page.excerpt_source(section_index),
+        forms,
+        query::EXCERPT_WIDTH,
+    );
     SearchResult {
         url: config.site_url(&page.path) + &anchor.map(|a| format!("#{a}")).unwrap_or_default(),
         title: page.title.clone(),

@@ -36,7 +36,7 @@
 //! at 10,000 pages the parts hold millions of numbers, and building `serde_json::Value` trees
 //! for them costs more than the whole index.
 
-use super::query::{Tokens, excerpt_of};
+use super::query::{EXCERPT_WIDTH, Tokens, excerpt_of};
 use super::{SearchModel, shard_file, shard_key};
 use crate::output::OutputFile;
 use rayon::prelude::*;
@@ -49,7 +49,6 @@ pub const HEAD: usize = 10;
 pub const CARDS_PER_CHUNK: usize = 8;
 /// What a part file may grow to before it is cut, estimated from its words, postings and tops.
 pub const PART_BUDGET: usize = 24 * 1024;
-const EXCERPT_WIDTH: usize = 180;
 /// A split group's word list up to this many bytes goes inside its parts.
 const SMALL_GROUP: usize = 2048;
 

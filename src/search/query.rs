@@ -54,6 +54,9 @@ pub const EXPANSION_POSTINGS: usize = 12_000;
 /// Expansion candidates come from at most this many parts of the export.
 pub const EXPANSION_PARTS: usize = 2;
 pub const MIN_PREFIX: usize = 3;
+/// How wide an excerpt is, in bytes of text around its first match: the same for the command
+/// line, `/_search` and the browser's parts.
+pub const EXCERPT_WIDTH: usize = 180;
 
 /// How a word the site does not use as typed was searched.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
