@@ -358,16 +358,8 @@ mod tests {
         "---\ntitle: Schets\ndraft: true\n---\nNog niet af.\n",
     );
 
-    /// A site folder holding `files`.
-    fn site(files: &[(&str, &str)]) -> tempfile::TempDir {
-        let dir = tempfile::tempdir().unwrap();
-        for (path, text) in files {
-            let path = dir.path().join(path);
-            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-            std::fs::write(path, text).unwrap();
-        }
-        dir
-    }
+    // A site folder holding `files`.
+    use crate::render::testing::write_site as site;
 
     fn opts(root: &Path) -> BuildOptions {
         BuildOptions {

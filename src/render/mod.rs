@@ -7,7 +7,7 @@ mod context;
 mod files;
 mod functions;
 #[cfg(test)]
-mod testing;
+pub(crate) mod testing;
 mod theme;
 
 pub use theme::{Theme, load_theme};

@@ -76,7 +76,7 @@ const PAGES: &[(&str, &str)] = &[
 ];
 
 /// Write `files` (paths under the site folder) into a new temporary folder.
-pub(super) fn write_site(files: &[(&str, &str)]) -> tempfile::TempDir {
+pub(crate) fn write_site(files: &[(&str, &str)]) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     for (path, text) in files {
         let path = dir.path().join(path);
