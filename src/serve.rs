@@ -327,7 +327,6 @@ fn ignored_dirs(root: &Path) -> Vec<PathBuf> {
         root.join("target"),
         root.join(".git"),
         root.join("node_modules"),
-        root.join(".kennisbank-cache"),
     ]
 }
 

@@ -113,8 +113,20 @@ async fn handle(
         Ok(p) => p,
         Err(status) => return plain(status, "bad request\n"),
     };
-    if path == format!("{PREFIX}events") {
-        return events(&app);
+    match path.strip_prefix(PREFIX) {
+        Some("events") => return events(&app),
+        Some("livereload.js") => {
+            return reply(
+                StatusCode::OK,
+                "text/javascript; charset=utf-8",
+                LIVERELOAD_JS,
+            );
+        }
+        Some("status") => {
+            let json = status(&app.state).to_string();
+            return reply(StatusCode::OK, "application/json", json);
+        }
+        _ => {}
     }
     if path == "/_search" {
         return search_endpoint(uri.query().unwrap_or(""), &app.state);
@@ -181,23 +193,9 @@ fn search_endpoint(query: &str, state: &State) -> Response {
     }
 }
 
-/// The answer for a clean path: the server's own files, then the site's, a redirect to the
-/// folder, the site's 404 page, or the problems when no build has succeeded yet.
+/// The answer for a clean path of the site: its file, a redirect to the folder, the site's 404
+/// page, or the problems when no build has succeeded yet.
 fn answer(path: &str, uri: &Uri, state: &State) -> Response {
-    if path == format!("{PREFIX}livereload.js") {
-        return reply(
-            StatusCode::OK,
-            "text/javascript; charset=utf-8",
-            LIVERELOAD_JS,
-        );
-    }
-    if path == format!("{PREFIX}status") {
-        return reply(
-            StatusCode::OK,
-            "application/json",
-            status(state).to_string(),
-        );
-    }
     let site = state.site.read().unwrap_or_else(|e| e.into_inner());
     let Some(site) = site.as_ref() else {
         return reply(
