@@ -9,11 +9,8 @@
 // usage: [RUNS=5] node scripts/bench-pagefind.mjs PUBLIC_DIR [query …]
 //   Index the site first, with Pagefind from the npm registry:
 //     npm install --prefix /tmp/pf pagefind@1 && /tmp/pf/node_modules/.bin/pagefind --site PUBLIC_DIR
-import { createServer } from "node:http";
-import { readFileSync, existsSync, statSync } from "node:fs";
-import { join, extname, normalize } from "node:path";
 import { gzipSync } from "node:zlib";
-import { chromium } from "playwright-core";
+import { launchChromium, serveFolder } from "./bench-common.mjs";
 
 const dir = process.argv[2];
 const queries = process.argv.length > 3 ? process.argv.slice(3) : [
@@ -21,22 +18,8 @@ const queries = process.argv.length > 3 ? process.argv.slice(3) : [
   "digitale informatie sturing participatie", "particpatie", "omgevingsvis", "samenlevingsleefomgeving",
   "regiosamenwerking", "informatiesturing", "regiosamenwerking particpatie gemeente sturing",
 ];
-const TYPES = { ".html": "text/html; charset=utf-8", ".js": "text/javascript", ".json": "application/json", ".css": "text/css", ".wasm": "application/wasm" };
-
-const server = createServer((req, res) => {
-  if (req.url === "/__blank") return res.writeHead(200, { "Content-Type": "text/html" }).end("<!doctype html><title>bench</title>");
-  let rel = decodeURIComponent(new URL(req.url, "http://x").pathname).slice(1);
-  if (rel === "" || rel.endsWith("/")) rel += "index.html";
-  const file = normalize(join(dir, rel));
-  if (!file.startsWith(dir) || !existsSync(file) || !statSync(file).isFile()) return res.writeHead(404).end();
-  res.writeHead(200, { "Content-Type": TYPES[extname(file)] || "application/octet-stream" }).end(readFileSync(file));
-});
-await new Promise((r) => server.listen(0, "127.0.0.1", r));
-const base = `http://127.0.0.1:${server.address().port}/`;
-const browser = await chromium.launch({
-  executablePath: "/usr/bin/chromium",
-  args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-});
+const { base, server } = await serveFolder(dir);
+const browser = await launchChromium();
 const RUNS = Number(process.env.RUNS || 5);
 
 /** One cold run of a query: requests, bytes and milliseconds to the first ten results' data. */

@@ -6,33 +6,18 @@
 //
 // usage: [RUNS=5] node scripts/bench-search.mjs PUBLIC_DIR [query …]
 //   PUBLIC_DIR is a site built with base_url http://127.0.0.1/ (scripts/bench.py does that).
-import { createServer } from "node:http";
-import { readFileSync, existsSync, statSync } from "node:fs";
-import { join, extname, normalize } from "node:path";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { gzipSync } from "node:zlib";
-import { chromium } from "playwright-core";
+import { launchChromium, serveFolder } from "./bench-common.mjs";
 
 const dir = process.argv[2];
 const queries = process.argv.length > 3 ? process.argv.slice(3) : [
   "gemeente", "participatie", "omgevingswet", "gemeentesecretaris", "sturing", "samenwerking regio",
   "digitale informatie", "transformatie", "particpatie", "omgevingsvis", "visie", "samenlevingsleefomgeving",
 ];
-const TYPES = { ".html": "text/html; charset=utf-8", ".js": "text/javascript", ".json": "application/json", ".css": "text/css" };
-
-const server = createServer((req, res) => {
-  let rel = decodeURIComponent(new URL(req.url, "http://x").pathname).slice(1);
-  if (rel === "" || rel.endsWith("/")) rel += "index.html";
-  const file = normalize(join(dir, rel));
-  if (!file.startsWith(dir) || !existsSync(file) || !statSync(file).isFile()) return res.writeHead(404).end();
-  const body = readFileSync(file);
-  res.writeHead(200, { "Content-Type": TYPES[extname(file)] || "application/octet-stream" }).end(body);
-});
-await new Promise((r) => server.listen(0, "127.0.0.1", r));
-const base = `http://127.0.0.1:${server.address().port}/`;
-const browser = await chromium.launch({
-  executablePath: "/usr/bin/chromium",
-  args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-});
+const { base, server } = await serveFolder(dir);
+const browser = await launchChromium();
 
 const RUNS = Number(process.env.RUNS || 5);
 

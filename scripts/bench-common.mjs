@@ -1,0 +1,36 @@
+// What the search benchmarks share: a built site served from a folder on 127.0.0.1 (at the
+// root, as scripts/bench.py builds it), and Debian's Chromium driven by playwright-core.
+import { createServer } from "node:http";
+import { readFileSync, existsSync, statSync } from "node:fs";
+import { join, extname, normalize } from "node:path";
+import { chromium } from "playwright-core";
+
+const TYPES = {
+  ".html": "text/html; charset=utf-8",
+  ".js": "text/javascript",
+  ".json": "application/json",
+  ".css": "text/css",
+  ".wasm": "application/wasm",
+};
+
+/** Serve `dir` at the root on an ephemeral port; `/__blank` is an empty page. Returns the base URL and the server. */
+export async function serveFolder(dir) {
+  const server = createServer((req, res) => {
+    if (req.url === "/__blank") return res.writeHead(200, { "Content-Type": TYPES[".html"] }).end("<!doctype html><title>bench</title>");
+    let rel = decodeURIComponent(new URL(req.url, "http://x").pathname).slice(1);
+    if (rel === "" || rel.endsWith("/")) rel += "index.html";
+    const file = normalize(join(dir, rel));
+    if (!file.startsWith(dir) || !existsSync(file) || !statSync(file).isFile()) return res.writeHead(404).end();
+    res.writeHead(200, { "Content-Type": TYPES[extname(file)] || "application/octet-stream" }).end(readFileSync(file));
+  });
+  await new Promise((r) => server.listen(0, "127.0.0.1", r));
+  return { base: `http://127.0.0.1:${server.address().port}/`, server };
+}
+
+/** Debian's Chromium, headless, with the flags this machine's closed network needs. */
+export function launchChromium() {
+  return chromium.launch({
+    executablePath: "/usr/bin/chromium",
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+}
