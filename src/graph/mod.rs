@@ -238,9 +238,10 @@ impl Relation<'_> {
         if let Some(&target) = index.by_path.get(&path) {
             return Some(target);
         }
-        let msg = if index.broken.contains(&path) {
-            return None;
-        } else if index.drafts.contains(&path) {
+        if index.broken.contains(&path) {
+            return None; // its own problems are reported
+        }
+        let msg = if index.drafts.contains(&path) {
             format!(
                 "`{name}` links to `{}`, which is a draft and will not be published",
                 r.to
