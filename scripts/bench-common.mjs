@@ -4,6 +4,7 @@ import { createServer } from "node:http";
 import { readFileSync, existsSync, statSync } from "node:fs";
 import { join, extname, normalize } from "node:path";
 import { chromium } from "playwright-core";
+import { sendRanged } from "./http-ranges.mjs";
 
 const TYPES = {
   ".html": "text/html; charset=utf-8",
@@ -21,7 +22,7 @@ export async function serveFolder(dir) {
     if (rel === "" || rel.endsWith("/")) rel += "index.html";
     const file = normalize(join(dir, rel));
     if (!file.startsWith(dir) || !existsSync(file) || !statSync(file).isFile()) return res.writeHead(404).end();
-    res.writeHead(200, { "Content-Type": TYPES[extname(file)] || "application/octet-stream" }).end(readFileSync(file));
+    sendRanged(req, res, readFileSync(file), { "Content-Type": TYPES[extname(file)] || "application/octet-stream" });
   });
   await new Promise((r) => server.listen(0, "127.0.0.1", r));
   return { base: `http://127.0.0.1:${server.address().port}/`, server };

@@ -6,7 +6,7 @@
 //
 // usage: [RUNS=5] node scripts/bench-search.mjs PUBLIC_DIR [query …]
 //   PUBLIC_DIR is a site built with base_url http://127.0.0.1/ (scripts/bench.py does that).
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { launchChromium, serveFolder } from "./bench-common.mjs";
@@ -32,7 +32,11 @@ async function coldQuery(q) {
     const url = r.url();
     if (!url.includes("/search/")) return;
     const body = await r.response().then((x) => x.body()).catch(() => Buffer.alloc(0));
-    requests.push({ url, bytes: body.length, gz: gzipSync(body).length });
+    // What nginx with gzip_static sends: the pack's ranges as they are (gzip copies already),
+    // another file as its .gz copy when the build wrote one.
+    const copy = join(dir, new URL(url).pathname + ".gz");
+    const gz = url.endsWith(".pack") || !existsSync(copy) ? body.length : statSync(copy).size;
+    requests.push({ url, bytes: body.length, gz });
   });
   // Timed in the page: from the input event to the status line announcing results.
   await page.evaluate(() => {
@@ -73,7 +77,9 @@ const parts = Buffer.from(searchPage.match(/data-parts="([^"]*)"/)?.[1] ?? "");
 console.log(`search page: ${(searchPage.length / 1024).toFixed(1)} KB, ${(gzipSync(searchPage).length / 1024).toFixed(1)} KB gzipped, of which the part index ${(parts.length / 1024).toFixed(1)} KB (${(gzipSync(parts).length / 1024).toFixed(1)} KB gzipped)`);
 const js = readFileSync(join(dir, readFileSync(join(dir, "zoeken/index.html"), "utf8").match(/src="\/(search\.[0-9a-f]+\.js)"/)[1]));
 console.log(`search.js: ${(js.length / 1024).toFixed(1)} KB, ${(gzipSync(js).length / 1024).toFixed(1)} KB gzipped (loaded with every page)\n`);
-console.log(`| query | results | requests | KB (gzip) | ms to first results, median of ${RUNS} (min–max) |`);
+const members = Buffer.from(searchPage.match(/data-pack-members="([^"]*)"/)?.[1] ?? "");
+console.log(`pack directory on the search page: ${(members.length / 1024).toFixed(1)} KB (${(gzipSync(members).length / 1024).toFixed(1)} KB gzipped)`);
+console.log(`| query | results | requests | KB sent: plain server (gzip_static) | ms to first results, median of ${RUNS} (min–max) |`);
 console.log("|---|---|---|---|---|");
 for (const r of rows) console.log(`| ${r.q} | ${r.results} | ${r.requests} | ${r.kb.toFixed(1)} (${r.kbgz.toFixed(1)}) | ${r.ms} |`);
 await browser.close();

@@ -107,7 +107,7 @@ impl Stopwatch {
 /// found when the content is wrong.
 pub fn compile(opts: &BuildOptions) -> Result<Compiled> {
     let memory = std::sync::Mutex::new(output::Output::default());
-    let mut compiled = compile_into(opts, &memory)?;
+    let mut compiled = compile_into(opts, &memory, false)?;
     compiled.output = memory.into_inner().unwrap_or_else(|e| e.into_inner());
     Ok(compiled)
 }
@@ -184,8 +184,9 @@ fn build_search(
     Ok(search)
 }
 
-/// Run every stage, handing each built file to `sink` as soon as it exists.
-fn compile_into(opts: &BuildOptions, sink: &dyn output::Sink) -> Result<Compiled> {
+/// Run every stage, handing each built file to `sink` as soon as it exists; with `pack`, the
+/// search files also go into one pack for multi-range requests ([`search::export::Pack`]).
+fn compile_into(opts: &BuildOptions, sink: &dyn output::Sink, pack: bool) -> Result<Compiled> {
     let mut watch = Stopwatch::new();
     let (site, mut bodies, theme, mut diags) = read_site(opts, &mut watch)?;
     let mut search = build_search(opts, &site, &mut bodies, &theme, &mut watch)?;
@@ -195,7 +196,7 @@ fn compile_into(opts: &BuildOptions, sink: &dyn output::Sink) -> Result<Compiled
     });
     let exported = match offline {
         Some(_) => search::offline::export(&mut search, &collections),
-        None => search::export::export(&search, &collections),
+        None => search::export::export(&search, &collections, pack),
     };
     let sink: &dyn output::Sink = match &offline {
         Some(o) => o,
@@ -314,7 +315,7 @@ pub fn build(opts: &BuildOptions) -> Result<(Compiled, output::WriteStats)> {
         offline,
         ..opts.clone()
     };
-    let mut compiled = match compile_into(opts, &writer) {
+    let mut compiled = match compile_into(opts, &writer, !offline && !opts.no_gzip) {
         Ok(c) => c,
         Err(e) => {
             writer.abort();

@@ -649,3 +649,82 @@ fn what_was_searched_is_said() {
         serde_json::json!([{"word": "particpatie", "as": ["participatie"], "how": "typo"}])
     );
 }
+
+/// The pack's directory from the search page: (path under `search/`, offset, length), in order.
+fn pack_directory(page: &str) -> (String, Vec<(String, usize, usize)>) {
+    let attr = |name: &str| {
+        let at = page.find(&format!("{name}=\"")).expect(name) + name.len() + 2;
+        page[at..at + page[at..].find('"').unwrap()].to_string()
+    };
+    let (mut offset, mut part, mut members) = (0, 0, Vec::new());
+    for token in attr("data-pack-members").split(' ') {
+        let (path, size) = match token.split_once('=') {
+            None => (format!("p/{part}.bin"), token),
+            Some((name, size)) => (format!("{}/{}.json", &name[..1], &name[1..]), size),
+        };
+        part += usize::from(!token.contains('='));
+        let size = usize::from_str_radix(size, 36).expect("a base-36 size");
+        members.push((path, offset, size));
+        offset += size;
+    }
+    (attr("data-pack"), members)
+}
+
+#[test]
+fn the_pack_holds_every_part_and_word_list_gzipped_where_the_search_page_says() {
+    let site = fixture("search");
+    let out = site.path().join("public");
+    let o = kennisbank(site.path(), &["build"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let page = out.join("search/index.html");
+    let (file, members) = pack_directory(&read(&page));
+    assert!(
+        file.starts_with("pack-") && file.ends_with(".pack"),
+        "{file}"
+    );
+    let pack = std::fs::read(out.join("search").join(&file)).unwrap();
+    let listed: std::collections::BTreeSet<&str> = members.iter().map(|m| m.0.as_str()).collect();
+    for dir in ["p", "v", "r"] {
+        let Ok(entries) = std::fs::read_dir(out.join("search").join(dir)) else {
+            continue;
+        };
+        for entry in entries {
+            let name = entry.unwrap().file_name().into_string().unwrap();
+            if !name.ends_with(".gz") {
+                let path = format!("{dir}/{name}");
+                assert!(listed.contains(path.as_str()), "{path} is not in the pack");
+            }
+        }
+    }
+    assert!(
+        members.iter().any(|m| m.0.starts_with("r/")),
+        "ending lists"
+    );
+    for (path, offset, size) in &members {
+        let mut unpacked = Vec::new();
+        let member = &pack[*offset..offset + size];
+        std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(member), &mut unpacked)
+            .unwrap_or_else(|e| panic!("{path}: {e}"));
+        assert_eq!(
+            unpacked,
+            std::fs::read(out.join("search").join(path)).unwrap(),
+            "{path}"
+        );
+    }
+    let (last, offset, size) = members.last().unwrap();
+    assert_eq!(offset + size, pack.len(), "{last} ends the pack");
+
+    // A build for a server that compresses by itself, or for a folder, has no pack.
+    for flag in ["--no-gzip", "--offline"] {
+        let o = kennisbank(site.path(), &["build", flag]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        assert!(read(&page).contains("data-pack=\"\""), "{flag}");
+        let packs = std::fs::read_dir(out.join("search")).unwrap();
+        assert!(
+            !packs
+                .map(|e| e.unwrap().file_name())
+                .any(|n| n.to_string_lossy().ends_with(".pack")),
+            "{flag}"
+        );
+    }
+}

@@ -24,27 +24,57 @@ pub fn wanted(path: &str, size: usize) -> bool {
 }
 
 /// The gzip header: no name, no time (so the same input gives the same bytes), `xfl` 4 (fastest
-/// level), operating system unknown.
+/// level; 0 for [`Effort::Search`]), operating system unknown.
 const HEADER: [u8; 10] = [0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 4, 0xff];
 
-thread_local! {
-    /// One compressor per thread, reset between files: setting one up clears a few hundred KB of
-    /// tables, which at 12,000 files cost more than compressing them.
-    static DEFLATE: RefCell<Compress> = RefCell::new(Compress::new(Compression::new(1), false));
+/// How hard to compress.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Effort {
+    /// Level 1, for pages and assets: on the pages of the 10,000-page corpus level 4 takes 40 %
+    /// more CPU time for files 7 % smaller (BENCHMARKS.md).
+    Fast,
+    /// Level 2, for the search index's parts and lists, which a query fetches as they are: on
+    /// the parts of the 10,000-page corpus 20 % smaller than level 1 (zlib-rs's level 1 is its
+    /// quick strategy) for 0.1 s more CPU time; level 6 saves 4 % more for twice that.
+    Search,
 }
 
-/// The gzip copy of `bytes` (level 1: on the pages of the 10,000-page corpus level 4 takes 40 %
-/// more CPU time for files 7 % smaller; see BENCHMARKS.md), or `None` when it would not be
+thread_local! {
+    /// One compressor per thread and effort, reset between files: setting one up clears a few
+    /// hundred KB of tables, which at 12,000 files cost more than compressing them.
+    static FAST: RefCell<Compress> = RefCell::new(Compress::new(Compression::new(1), false));
+    static SEARCH: RefCell<Compress> = RefCell::new(Compress::new(Compression::new(2), false));
+}
+
+/// The gzip copy of `bytes` (level 1, [`Effort::Fast`]), or `None` when it would not be
 /// clearly smaller.
 pub fn gzip(bytes: &[u8]) -> Option<Vec<u8>> {
+    let gz = gzip_member(bytes, Effort::Fast)?;
+    pays(gz.len(), bytes.len()).then_some(gz)
+}
+
+/// Whether a gzip copy of `compressed` bytes is worth writing next to a file of `original`.
+pub fn pays(compressed: usize, original: usize) -> bool {
+    compressed * 10 < original * 9
+}
+
+/// `bytes` as one gzip member, whatever its size (the search pack holds one per file).
+pub fn gzip_member(bytes: &[u8], effort: Effort) -> Option<Vec<u8>> {
     let mut out = Vec::with_capacity(bytes.len() / 3 + 64);
     out.extend_from_slice(&HEADER);
-    DEFLATE.with_borrow_mut(|deflate| deflate_all(deflate, bytes, &mut out))?;
+    let compressor = match effort {
+        Effort::Fast => &FAST,
+        Effort::Search => {
+            out[8] = 0;
+            &SEARCH
+        }
+    };
+    compressor.with_borrow_mut(|deflate| deflate_all(deflate, bytes, &mut out))?;
     let mut crc = Crc::new();
     crc.update(bytes);
     out.extend_from_slice(&crc.sum().to_le_bytes());
     out.extend_from_slice(&(bytes.len() as u32).to_le_bytes());
-    (out.len() * 10 < bytes.len() * 9).then_some(out)
+    Some(out)
 }
 
 /// Deflate all of `bytes` onto the end of `out` with a fresh stream: the input first, then the

@@ -29,6 +29,9 @@ pub struct OutputFile {
     /// Site-relative path with `/` separators (`guides/x/index.html`).
     pub path: String,
     pub data: Data,
+    /// The file gzipped already (the search export compresses its files for the pack), for
+    /// the `.gz` copy, so that no file is compressed twice.
+    pub gzip: Option<Arc<Vec<u8>>>,
 }
 
 impl OutputFile {
@@ -36,6 +39,7 @@ impl OutputFile {
         OutputFile {
             path,
             data: Data::Bytes(Arc::new(bytes)),
+            gzip: None,
         }
     }
 
@@ -43,6 +47,7 @@ impl OutputFile {
         OutputFile {
             path,
             data: Data::Copy(source),
+            gzip: None,
         }
     }
 }
@@ -210,6 +215,7 @@ pub fn write(output: &Output, out: &Path, force: bool) -> Result<WriteStats> {
         writer.add(OutputFile {
             path: path.clone(),
             data: data.clone(),
+            gzip: None,
         })
     });
     writer.finish()
@@ -423,6 +429,13 @@ impl Writer {
             && std::fs::hard_link(self.out.join(&path), &dest).is_ok()
         {
             return Ok(Some((h, size, true)));
+        }
+        if let (Some(gz), Data::Bytes(b)) = (&f.gzip, &f.data) {
+            if !compress::pays(gz.len(), b.len()) {
+                return Ok(None);
+            }
+            std::fs::write(&dest, gz.as_slice()).map_err(|e| Error::io(&dest, e))?;
+            return Ok(Some((hash(gz), gz.len() as u64, false)));
         }
         let bytes: std::borrow::Cow<[u8]> = match &f.data {
             Data::Bytes(b) => std::borrow::Cow::Borrowed(b.as_slice()),

@@ -58,6 +58,9 @@ impl Renderer<'_> {
             ctx.insert("search_parts", &search.parts.join(" "));
             ctx.insert("search_pages", &search.pages);
             ctx.insert("search_stop_words", &search.stop_words.join(" "));
+            let pack = search.pack.clone().unwrap_or_default();
+            ctx.insert("search_pack", &pack.file);
+            ctx.insert("search_pack_members", &pack.members);
             ctx.insert("search_strings", &strings);
         })
         .map(Some)

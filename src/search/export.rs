@@ -31,6 +31,13 @@
 //!   for results that are among no loaded term's best pages.
 //! - `search/facets.json`: facet fields, values and each page's values, loaded after the first
 //!   results show.
+//! - `search/pack-<hash>.pack` (builds with gzip copies): the gzip copies of every part, group
+//!   list and ending list, one after the other ([`Pack`]; the search page carries where each
+//!   lies). When a round of a query needs several of these files, the browser asks for their
+//!   ranges in one request (`Range: bytes=a-b,c-d`, answered by nginx, Apache and Caddy as
+//!   `multipart/byteranges`), so that a query takes one request per round trip, at most three:
+//!   the words' parts; the lists an unknown word needs; the parts of what it is taken as. A host
+//!   that answers a range with the whole file is asked for the files one by one.
 //!
 //! The formats are read by `themes/default/static/search.js`. The JSON is written by hand:
 //! at 10,000 pages the parts hold millions of numbers, and building `serde_json::Value` trees
@@ -38,11 +45,12 @@
 
 use super::query::{EXCERPT_WIDTH, Tokens, excerpt_of};
 use super::{SearchModel, shard_file, shard_key};
-use crate::output::OutputFile;
+use crate::output::{Data, OutputFile, compress};
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::fmt::Write as _;
 use std::ops::Range;
+use std::sync::Arc;
 
 /// How many of a term's best pages carry an excerpt.
 pub const HEAD: usize = 10;
@@ -56,6 +64,7 @@ const SMALL_GROUP: usize = 2048;
 type Word<'a> = (&'a str, Option<u32>);
 
 /// The search files, and what the search page must carry to use them.
+#[derive(Debug)]
 pub struct Export {
     pub files: Vec<OutputFile>,
     pub client: ClientData,
@@ -70,6 +79,19 @@ pub struct ClientData {
     pub pages: usize,
     /// The words of the vocabulary that the analyzer drops.
     pub stop_words: Vec<String>,
+    /// The pack of the parts and word lists, when the build writes one.
+    pub pack: Option<Pack>,
+}
+
+/// Where each file of the pack lies: `search/<file>` holds the gzip copies of the parts, then
+/// of the group and ending lists, one after the other. `members` lists their sizes in that
+/// order, in base 36 and separated by spaces: the parts' sizes bare, in the order of the
+/// parts, the others as `v<file>=<size>` and `r<file>=<size>` (`search/v/<file>.json`,
+/// `search/r/<file>.json`).
+#[derive(Debug, Clone, Default)]
+pub struct Pack {
+    pub file: String,
+    pub members: String,
 }
 
 /// A JSON string literal.
@@ -80,9 +102,15 @@ fn js(s: &str) -> String {
 /// Whether a site path is one of the files [`export`] writes (a theme may put its search page
 /// in the same folder, as `search/index.html`).
 pub fn is_export_file(path: &str) -> bool {
-    ["search/p/", "search/v/", "search/c/", "search/r/"]
-        .iter()
-        .any(|dir| path.starts_with(dir))
+    [
+        "search/p/",
+        "search/v/",
+        "search/c/",
+        "search/r/",
+        "search/pack-",
+    ]
+    .iter()
+    .any(|dir| path.starts_with(dir))
         || path == "search/facets.json"
 }
 
@@ -117,13 +145,14 @@ fn part_ranges(model: &SearchModel, words: &[Word]) -> Vec<Range<usize>> {
     bounds.windows(2).map(|b| b[0]..b[1]).collect()
 }
 
-/// Every search file of the site.
-pub fn export(model: &SearchModel, collections: &[String]) -> Export {
+/// Every search file of the site; with `pack`, also the pack of the parts and word lists
+/// ([`Pack`]), and each of those files with its gzip copy made.
+pub fn export(model: &SearchModel, collections: &[String], pack: bool) -> Export {
     let coll_of = collection_numbers(model, collections);
     let words = vocabulary_words(model);
     let parts = part_ranges(model, &words);
     let split = split_groups(&words, &parts);
-    let (small_groups, mut files) = group_files(model, &words, &split);
+    let (small_groups, groups) = group_files(model, &words, &split);
     let ctx = PartContext {
         model,
         tokens: &head_tokens(model),
@@ -132,20 +161,21 @@ pub fn export(model: &SearchModel, collections: &[String]) -> Export {
         split: &split,
         small_groups: &small_groups,
     };
-    files.par_extend(parts.par_iter().enumerate().map(|(n, range)| {
-        OutputFile::bytes(format!("search/p/{n}.bin"), ctx.part(&words[range.clone()]))
-    }));
+    let mut files: Vec<OutputFile> = parts
+        .par_iter()
+        .enumerate()
+        .map(|(n, range)| {
+            OutputFile::bytes(format!("search/p/{n}.bin"), ctx.part(&words[range.clone()]))
+        })
+        .collect();
+    files.extend(groups);
     files.extend(ending_files(model));
+    let pack = pack.then(|| pack_files(&mut files, parts.len()));
     files.extend(card_files(model, &coll_of));
-    let facets = serde_json::json!({
-        "fields": model.facet_fields.iter().map(|(n, l)| serde_json::json!([n, l])).collect::<Vec<_>>(),
-        "values": model.facet_values.iter().map(|v| serde_json::json!([v.field, v.value, v.label])).collect::<Vec<_>>(),
-        "pages": model.page_facets,
-    });
-    files.push(OutputFile::bytes(
-        "search/facets.json".into(),
-        serde_json::to_vec(&facets).unwrap_or_default(),
-    ));
+    files.push(facet_file(model));
+    if let Some((file, _)) = &pack {
+        files.push(file.clone());
+    }
     Export {
         files,
         client: ClientData {
@@ -156,8 +186,64 @@ pub fn export(model: &SearchModel, collections: &[String]) -> Export {
                 .filter(|(_, t)| t.is_none())
                 .map(|(w, _)| w.to_string())
                 .collect(),
+            pack: pack.map(|(_, p)| p),
         },
     }
+}
+
+/// `search/facets.json`: facet fields, values and each page's values.
+fn facet_file(model: &SearchModel) -> OutputFile {
+    let facets = serde_json::json!({
+        "fields": model.facet_fields.iter().map(|(n, l)| serde_json::json!([n, l])).collect::<Vec<_>>(),
+        "values": model.facet_values.iter().map(|v| serde_json::json!([v.field, v.value, v.label])).collect::<Vec<_>>(),
+        "pages": model.page_facets,
+    });
+    OutputFile::bytes(
+        "search/facets.json".into(),
+        serde_json::to_vec(&facets).unwrap_or_default(),
+    )
+}
+
+/// Gzip `files` (the `parts` parts first, then the group and ending lists) for their `.gz`
+/// copies and put the copies one after the other in the pack, named by its hash.
+fn pack_files(files: &mut [OutputFile], parts: usize) -> (OutputFile, Pack) {
+    files.par_iter_mut().for_each(|f| {
+        if let Data::Bytes(b) = &f.data {
+            f.gzip = compress::gzip_member(b, compress::Effort::Search).map(Arc::new);
+        }
+    });
+    let mut bytes = Vec::new();
+    let mut members = String::new();
+    for (n, f) in files.iter().enumerate() {
+        let Some(gz) = &f.gzip else { continue };
+        if !members.is_empty() {
+            members.push(' ');
+        }
+        if n >= parts {
+            let (dir, name) = f.path["search/".len()..]
+                .split_once('/')
+                .unwrap_or_default();
+            let _ = write!(members, "{dir}{}=", name.trim_end_matches(".json"));
+        }
+        members.push_str(&base36(gz.len()));
+        bytes.extend_from_slice(gz);
+    }
+    let file = format!("pack-{:016x}.pack", crate::output::hash(&bytes));
+    let out = OutputFile::bytes(format!("search/{file}"), bytes);
+    (out, Pack { file, members })
+}
+
+/// `n` in base 36, lower case (as JavaScript's `parseInt(s, 36)` reads it).
+fn base36(mut n: usize) -> String {
+    let mut digits = Vec::new();
+    loop {
+        digits.push(char::from_digit((n % 36) as u32, 36).unwrap_or('0'));
+        n /= 36;
+        if n == 0 {
+            break;
+        }
+    }
+    digits.iter().rev().collect()
 }
 
 /// The sections that some head's excerpt is cut from, split into words once, in parallel.

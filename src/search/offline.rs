@@ -28,7 +28,7 @@ pub fn export(model: &mut SearchModel, collections: &[String]) -> Export {
             page.path.push_str("index.html");
         }
     }
-    let mut exported = export_files(model, collections);
+    let mut exported = export_files(model, collections, false);
     for (page, &folder) in model.pages.iter_mut().zip(&folders) {
         if folder {
             page.path.truncate(page.path.len() - "index.html".len());

@@ -104,6 +104,7 @@ pub(super) fn apply_theme(ws: &mut Compiled, root: &Path, current: &Output) -> O
             checker.add(OutputFile {
                 path: path.clone(),
                 data: data.clone(),
+                gzip: None,
             });
         }
     }
@@ -157,7 +158,7 @@ fn run_jobs<M>(rx: Receiver<Job>, done: Sender<M>, wrap: fn(SearchDone) -> M) {
         let (generation, input, collections) = job;
         match search::index::build_prepared(input, &mut Vec::new()) {
             Ok(model) => {
-                let export = search::export::export(&model, &collections);
+                let export = search::export::export(&model, &collections, false);
                 let result = SearchDone {
                     generation,
                     model: Box::new(model),

@@ -14,6 +14,7 @@ import { tmpdir } from "node:os";
 import { join, extname, normalize, sep } from "node:path";
 import { inflateSync } from "node:zlib";
 import { chromium } from "playwright-core";
+import { sendRanged } from "../../scripts/http-ranges.mjs";
 
 export const ROOT = new URL("../..", import.meta.url).pathname;
 export const SUBPATH = "/kenniskring/leren/";
@@ -127,8 +128,11 @@ export function buildSiteAsync(root = ROOT, extraArgs = []) {
   });
 }
 
-/** Serve `dir` under SUBPATH on an ephemeral port, with the CSP header. Counts requests. */
-export async function serve(dir) {
+/**
+ * Serve `dir` under SUBPATH on an ephemeral port, with the CSP header. Counts requests. Answers
+ * ranges as nginx does, unless `ranges` is false (as a host that sends the whole file).
+ */
+export async function serve(dir, { ranges = true } = {}) {
   const log = [];
   const server = createServer((req, res) => {
     const url = new URL(req.url, "http://x");
@@ -147,7 +151,9 @@ export async function serve(dir) {
       return;
     }
     const body = readFileSync(file);
-    res.writeHead(200, { ...headers, "Content-Type": TYPES[extname(file)] || "application/octet-stream", "Content-Length": body.length });
+    const type = { ...headers, "Content-Type": TYPES[extname(file)] || "application/octet-stream" };
+    if (ranges) return sendRanged(req, res, body, type);
+    res.writeHead(200, { ...type, "Content-Length": body.length });
     res.end(body);
   });
   await new Promise((r) => server.listen(0, "127.0.0.1", r));

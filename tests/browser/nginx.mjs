@@ -4,7 +4,8 @@
 // fingerprinted CSS and JS with a year's immutable caching, a browser that accepts gzip gets
 // the build's .gz file as it is, an unknown path gets the 404 page; and in Chromium every page
 // type runs under that CSP without a violation, a console error or a failed request, search
-// included.
+// included; nginx answers the search pack's ranges in one multipart answer, so that a query of
+// four words in four parts costs one request.
 import { describe, test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
@@ -14,7 +15,8 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
-import { ROOT, SUBPATH, CSP, PAGE_TYPES, shippedSite, browser, searchSettled } from "./harness.mjs";
+import { ROOT, SUBPATH, CSP, PAGE_TYPES, shippedSite, browser, searchSettled, searchPageAnswer } from "./harness.mjs";
+import { Index, byteRanges, packDirectory } from "../../themes/default/static/search.js";
 
 const NGINX = "/usr/sbin/nginx";
 /** The folder docs/hosting/nginx.conf names, replaced by the built site's. */
@@ -152,6 +154,48 @@ describe("nginx with the README's configuration", { timeout: 180_000 }, () => {
       assert.equal(unzipped.headers["content-encoding"], undefined, path);
       assert.deepEqual(unzipped.body, plain, path);
     }
+  });
+
+  test("nginx answers several ranges of the search pack in one multipart answer, not compressed again", async () => {
+    const pageHtml = readFileSync(join(site, "zoeken/index.html"), "utf8");
+    const attr = (name) => new RegExp(`${name}="([^"]*)"`).exec(pageHtml)[1];
+    const dir = packDirectory(attr("data-pack-members"));
+    const pack = readFileSync(join(site, "search", attr("data-pack")));
+    const wanted = ["p/0.bin", "p/7.bin", [...dir.keys()].find((k) => k.startsWith("r/"))];
+    const spans = wanted.map((k) => dir.get(k));
+    const res = await raw(`${base}search/${attr("data-pack")}`, {
+      Range: `bytes=${spans.map(([at, n]) => `${at}-${at + n - 1}`).join(",")}`,
+      "Accept-Encoding": "gzip",
+    });
+    assert.equal(res.status, 206);
+    assert.equal(res.headers["content-encoding"], undefined, "the ranges are gzip copies already");
+    assert.match(res.headers["content-type"], /^multipart\/byteranges; boundary=/);
+    const got = byteRanges(res.headers["content-type"], undefined, new Uint8Array(res.body));
+    assert.equal(got.length, 3);
+    for (const [k, [at, n]] of wanted.map((k, i) => [k, spans[i]])) {
+      const piece = got.find(([first]) => first === at);
+      assert.ok(piece, `${k}: no range at ${at}`);
+      assert.deepEqual(Buffer.from(piece[1]), pack.subarray(at, at + n), k);
+      assert.deepEqual(gunzipSync(Buffer.from(piece[1])), readFileSync(join(site, "search", k)), k);
+    }
+  });
+
+  test("in Chromium a query of four words in four parts takes one request through nginx", async () => {
+    const pageHtml = readFileSync(join(site, "zoeken/index.html"), "utf8");
+    const index = new Index("", /data-parts="([^"]*)"/.exec(pageHtml)[1].split(" "), 0);
+    const words = ["participatie", "omgevingswet", "gemeente", "sturing"];
+    assert.equal(new Set(words.map((w) => index.partOf(w))).size, 4, "four parts");
+    const context = await (await browser()).newContext();
+    const page = await context.newPage();
+    await page.goto(`${base}zoeken/`);
+    const fetched = [];
+    page.on("response", (r) => r.url().includes("/search/") && !r.url().endsWith("facets.json") && fetched.push([r.url(), r.status()]));
+    const answer = await searchPageAnswer(page, base, words.join(" "));
+    await context.close();
+    assert.ok(answer.total > 0, "results");
+    assert.equal(fetched.length, 1, JSON.stringify(fetched));
+    assert.match(fetched[0][0], /\/search\/pack-[0-9a-f]{16}\.pack$/);
+    assert.equal(fetched[0][1], 206);
   });
 
   test("in Chromium every page type runs under the CSP: no violation, console error or failed request; search answers", async () => {

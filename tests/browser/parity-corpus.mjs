@@ -10,7 +10,7 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { buildSiteAsync, serve, startServe, browser, searchPageAnswer, ROOT } from "./harness.mjs";
+import { buildSiteAsync, serve, startServe, browser, searchPageAnswer, searchSettled, ROOT } from "./harness.mjs";
 
 const BENCH_QUERIES = [
   "gemeente", "participatie", "omgevingswet", "gemeentesecretaris", "sturing", "samenwerking regio",
@@ -43,7 +43,7 @@ function queriesFromSplitGroups() {
   for (let i = 0; i + 1 < top.length; i += 2) queries.push(`${top[i]} ${top[i + 1]}`);
   // a word no page has: the pages with the other word, flagged as partial
   queries.push(`${top[0]} xyzzyqwert`, `${top[1]} xyzzyqwert`);
-  return queries;
+  return { queries, top };
 }
 
 async function serverTop10(query, filters = []) {
@@ -53,6 +53,21 @@ async function serverTop10(query, filters = []) {
 
 function browserTop10(page, query, filters = []) {
   return searchPageAnswer(page, server.base, query, filters);
+}
+
+/** A query typed into a freshly opened search page: its answer, and the search files it fetched to show it. */
+async function coldQuery(query) {
+  const page = await context.newPage();
+  await page.goto(`${server.base}zoeken/`);
+  const pending = [];
+  page.on("requestfinished", (r) => {
+    if (!r.url().includes("/search/") || r.url().endsWith("facets.json")) return;
+    pending.push(r.response().then(async (res) => ({ url: r.url(), range: r.headers().range, status: res.status(), bytes: (await res.body()).length })));
+  });
+  const answer = await searchPageAnswer(page, server.base, query);
+  const fetched = await Promise.all(pending);
+  await page.close();
+  return { answer, fetched };
 }
 
 describe("search parity on a generated corpus", { timeout: 600_000 }, () => {
@@ -76,8 +91,37 @@ describe("search parity on a generated corpus", { timeout: 600_000 }, () => {
     if (work) rmSync(work, { recursive: true, force: true });
   });
 
+  test("a query of up to four words, each known, partly typed, mistyped or a compound, takes at most three requests", async () => {
+    // the most frequent words of eight groups that span parts: each in a part of its own
+    const [a, b, c, d, e, f, g, h] = queriesFromSplitGroups().top;
+    const typo = (w) => w.slice(0, 2) + w[3] + w[2] + w.slice(4);
+    const queries = [
+      ...BENCH_QUERIES,
+      `${a} ${b} ${c} ${d}`,
+      `${e} ${f} ${g} ${h}`,
+      `${a}${b} ${typo(c)} ${d} ${e.slice(0, 5)}`,
+      `${f}s${g} ${typo(h)} ${a.slice(0, 6)}`,
+      "regiosamenwerking particpatie gemeente sturing",
+      "informatiesturing",
+    ];
+    const over = [];
+    const mismatches = [];
+    let multipart = 0;
+    for (const q of queries) {
+      const { answer, fetched } = await coldQuery(q);
+      const { first, ...expected } = await serverTop10(q);
+      if (JSON.stringify(answer) !== JSON.stringify(expected)) mismatches.push({ q, expected, answer });
+      const kb = fetched.reduce((n, x) => n + x.bytes, 0) / 1024;
+      if (fetched.length > 3 || kb > 100) over.push({ q, kb, fetched });
+      multipart += fetched.filter((x) => x.url.endsWith(".pack") && x.status === 206 && x.range.includes(",")).length;
+    }
+    assert.deepEqual(over, []);
+    assert.deepEqual(mismatches, []);
+    assert.ok(multipart >= 4, `several files came in one request ${multipart} times`);
+  });
+
   test("the browser's answer equals /_search's for words of split groups, also filtered", async () => {
-    const queries = [...queriesFromSplitGroups(), ...BENCH_QUERIES];
+    const queries = [...queriesFromSplitGroups().queries, ...BENCH_QUERIES];
     assert.ok(queries.length >= 60);
     const page = await context.newPage();
     const mismatches = [];

@@ -1,10 +1,10 @@
 // Parity: for each query, with and without filters, the search page in the browser shows the same
 // ten pages, in the same order and with the same anchors, the same number of results and the same
 // "partial" flag as `/_search` of one `kennisbank serve` of the shipped site (the answer of
-// `kennisbank search --json`).
+// `kennisbank search --json`); also from a host that answers no ranges, file by file.
 import { describe, test, before } from "node:test";
 import assert from "node:assert/strict";
-import { shippedSite, shippedSearch, browser, searchPageAnswer } from "./harness.mjs";
+import { shippedSite, shippedSearch, browser, searchPageAnswer, serve } from "./harness.mjs";
 
 export const QUERIES = [
   "participatie", "Participatie", "decentralisaties", "decentralisatie", "intervenieren", "interveniëren",
@@ -105,6 +105,23 @@ describe("search parity with kennisbank", { timeout: 300_000 }, () => {
     assert.equal(await page.locator("[data-search-status] em").count(), 0);
     assert.doesNotMatch(await page.locator("[data-search-status]").innerText(), /Resultaten voor/);
     await page.close();
+  });
+
+  test("from a host that sends the whole pack for a range, the page asks for the files one by one and answers the same", async () => {
+    const plain = await serve(site.dir, { ranges: false });
+    const page = await context.newPage();
+    const asked = [];
+    page.on("request", (r) => r.url().endsWith(".pack") && asked.push(r.url()));
+    const mismatches = [];
+    for (const q of QUERIES) {
+      const expected = await serverAnswer(q);
+      const got = await searchPageAnswer(page, plain.base, q);
+      if (JSON.stringify(got) !== JSON.stringify(expected)) mismatches.push({ q, expected, got });
+    }
+    await page.close();
+    await plain.close();
+    assert.deepEqual(mismatches, []);
+    assert.equal(asked.length, 1, "the pack is asked for once, and not again after a whole file came");
   });
 
   test(`the browser's answer equals /_search's for ${FILTERED.length} filtered queries`, async () => {

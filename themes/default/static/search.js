@@ -149,20 +149,78 @@ export function slugify(text) {
   return out;
 }
 
-/** Loads and caches the search files under one base URL. */
+/**
+ * Where each file of the search pack lies (the search page's data-pack-members; see `Pack` in
+ * src/search/export.rs): path → [offset, length] of its gzip copy in the pack.
+ */
+export function packDirectory(members) {
+  const dir = new Map();
+  let offset = 0, part = 0;
+  for (const token of members.split(" ")) {
+    if (token === "") continue;
+    const eq = token.indexOf("=");
+    const path = eq < 0 ? `p/${part++}.bin` : `${token[0]}/${token.slice(1, eq)}.json`;
+    const size = parseInt(eq < 0 ? token : token.slice(eq + 1), 36);
+    dir.set(path, [offset, size]);
+    offset += size;
+  }
+  return dir;
+}
+
+/**
+ * The ranges of a 206 answer as [first byte, bytes]: one range (its Content-Range), or several
+ * in a multipart/byteranges body (RFC 9110, 14.6), each with its own Content-Range.
+ */
+export function byteRanges(contentType, contentRange, body) {
+  const boundary = /^multipart\/byteranges;.*boundary=("?)([^";]+)\1/i.exec(contentType || "");
+  if (!boundary) {
+    const range = /^bytes (\d+)-\d+\//.exec(contentRange || "");
+    if (!range) throw new Error("pack: a 206 answer without Content-Range");
+    return [[Number(range[1]), body]];
+  }
+  // One character per byte, so that string positions are byte positions.
+  const text = new TextDecoder("windows-1252").decode(body);
+  const marker = `--${boundary[2]}`;
+  const out = [];
+  for (let at = text.indexOf(marker); at >= 0 && !text.startsWith("--", at + marker.length); ) {
+    const headEnd = text.indexOf("\r\n\r\n", at);
+    const range = headEnd < 0 ? null : /content-range:\s*bytes\s+(\d+)-(\d+)/i.exec(text.slice(at, headEnd));
+    if (!range) throw new Error("pack: a part of the answer without Content-Range");
+    const first = Number(range[1]), from = headEnd + 4, to = from + Number(range[2]) - first + 1;
+    out.push([first, body.subarray(from, to)]);
+    at = text.indexOf(marker, to);
+  }
+  return out;
+}
+
+/** The bytes a gzip member holds. */
+function gunzip(bytes) {
+  return new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"))).arrayBuffer();
+}
+
+/**
+ * Loads and caches the search files under one base URL. Files asked for in the same turn go
+ * out together: one alone as a plain request, several from the pack in one multi-range
+ * request, so that a query costs a request per round trip, not per file. A server that does
+ * not answer ranges (200) is asked for the files one by one from then on.
+ */
 export class Index {
   /**
    * `parts`: the first words of the parts but the first (the search page's data-parts);
-   * `pages`: how many pages are searchable; `stopWords`: the words the analyzer drops.
+   * `pages`: how many pages are searchable; `stopWords`: the words the analyzer drops;
+   * `pack`: `{ file, members }` of the search page's data-pack, or null.
    */
-  constructor(base, parts, pages, stopWords = [], fetcher = (url) => fetch(url)) {
+  constructor(base, parts, pages, stopWords = [], pack = null) {
     this.base = base;
     this.parts = parts;
     this.pages = pages;
     this.stopWords = new Set(stopWords);
-    this.fetcher = fetcher;
     this.files = new Map();
     this.facets = null;
+    this.queue = [];
+    const usable = pack && pack.file && typeof DecompressionStream !== "undefined";
+    this.packed = usable ? packDirectory(pack.members) : null;
+    this.packUrl = usable ? base + pack.file : null;
   }
 
   async get(path, missing, kind) {
@@ -178,10 +236,69 @@ export class Index {
       if (kind !== "bytes") return data;
       return Uint8Array.from(atob(data), (c) => c.charCodeAt(0)).buffer;
     }
-    const res = await this.fetcher(this.base + path);
-    if (res.status === 404) return missing;
+    const bytes = await this.load(path);
+    if (bytes === null) return missing;
+    return kind === "bytes" ? bytes : JSON.parse(new TextDecoder().decode(bytes));
+  }
+
+  /** A file's bytes (null: there is none), with the other files asked for in this turn. */
+  load(path) {
+    if (this.packed && /^[pvr]\//.test(path) && !this.packed.has(path)) return Promise.resolve(null);
+    return new Promise((resolve, reject) => {
+      this.queue.push({ path, resolve, reject });
+      if (this.queue.length === 1) setTimeout(() => this.flush(), 0);
+    });
+  }
+
+  flush() {
+    const batch = this.queue;
+    this.queue = [];
+    const fromPack = this.packUrl ? batch.filter((x) => this.packed.has(x.path)) : [];
+    const alone = fromPack.length > 1 ? batch.filter((x) => !fromPack.includes(x)) : batch;
+    for (const x of alone) this.plain(x.path).then(x.resolve, x.reject);
+    if (fromPack.length > 1) this.fromPack(fromPack);
+  }
+
+  async plain(path) {
+    const res = await fetch(this.base + path);
+    if (res.status === 404) return null;
     if (!res.ok) throw new Error(`${path}: HTTP ${res.status}`);
-    return kind === "bytes" ? res.arrayBuffer() : res.json();
+    return res.arrayBuffer();
+  }
+
+  /** Several files in one request for their ranges of the pack; one by one when that fails. */
+  async fromPack(batch) {
+    let bytes;
+    try {
+      bytes = await this.ranges(batch.map((x) => this.packed.get(x.path)));
+    } catch {
+      this.packUrl = null;
+      for (const x of batch) this.plain(x.path).then(x.resolve, x.reject);
+      return;
+    }
+    batch.forEach((x, i) => x.resolve(bytes[i]));
+  }
+
+  /** The files at `spans` ([offset, length] of the pack), unpacked, all or none. */
+  async ranges(spans) {
+    const sorted = [...spans].sort((a, b) => a[0] - b[0]);
+    const controller = new AbortController();
+    const res = await fetch(this.packUrl, {
+      headers: { Range: `bytes=${sorted.map(([at, n]) => `${at}-${at + n - 1}`).join(",")}` },
+      signal: controller.signal,
+    });
+    if (res.status !== 206) {
+      controller.abort(); // the whole pack is on its way: stop it
+      throw new Error(`pack: HTTP ${res.status}`);
+    }
+    const got = byteRanges(res.headers.get("Content-Type"), res.headers.get("Content-Range"), new Uint8Array(await res.arrayBuffer()));
+    return Promise.all(
+      spans.map(([at, n]) => {
+        const piece = got.find(([first, b]) => first <= at && at + n <= first + b.length);
+        if (!piece) throw new Error("pack: the answer lacks a range");
+        return gunzip(piece[1].subarray(at - piece[0], at - piece[0] + n));
+      }),
+    );
   }
 
   /** A file, fetched once. */
@@ -294,23 +411,18 @@ async function takeExpansions(index, qw, n, cands, weightOf, how) {
 /**
  * A word the vocabulary does not know as two words of the dictionary, as `split()` in
  * query.rs: [first, its term, second, its term], or null. The second words come from the file
- * of words with the same ending; the first words from the group's list when it is at hand
- * (none: no split, and no request), else from the part of each candidate.
+ * of words with the same ending; the first words from the word's group (none: no split).
  */
 async function split(index, word, part, n) {
   const chars = [...word];
   const len = chars.length;
   if (len < 2 * MIN_PART || !/^\p{Alphabetic}+$/u.test(word)) return null;
-  const list = groupAtHand(index, word, part, n, "head");
-  let heads = null;
-  if (list) {
-    heads = new Map();
-    for (const [v, t] of list) {
-      const l = [...v].length;
-      if (l >= MIN_PART && l <= len - MIN_PART && word.startsWith(v)) heads.set(v, t);
-    }
-    if (heads.size === 0) return null;
+  const heads = new Map();
+  for (const [v, t] of await groupWords(index, word, part, n, "head")) {
+    const l = [...v].length;
+    if (l >= MIN_PART && l <= len - MIN_PART && word.startsWith(v)) heads.set(v, t);
   }
+  if (heads.size === 0) return null;
   const tails = new Map(await index.ending(endingKey(word)));
   for (let h = len - MIN_PART; h >= MIN_PART; h--) {
     const rest = chars.slice(h).join("");
@@ -320,11 +432,23 @@ async function split(index, word, part, n) {
       .find((t) => [...t].length >= MIN_PART && tails.has(t));
     if (tail === undefined) continue;
     const head = chars.slice(0, h).join("");
-    const term = heads ? heads.get(head) : (await index.part(index.partOf(head))).words.get(head);
-    if (term === undefined || term < 0) continue;
+    const term = heads.get(head);
+    if (term === undefined) continue;
     return [head, term, tail, tails.get(tail)];
   }
   return null;
+}
+
+/**
+ * Ask at once for the lists an unknown word may need (its group's words, the words with its
+ * ending), so that they come in one request, not one after the other: a query then takes at
+ * most three round trips (parts; lists; the parts of what the word is taken as).
+ */
+function askForLists(index, word, part, n, isLastPrefix) {
+  const len = [...word].length;
+  const maySplit = len >= 2 * MIN_PART && /^\p{Alphabetic}+$/u.test(word);
+  if ((isLastPrefix && len >= MIN_PREFIX) || maySplit || len >= 5) groupWords(index, word, part, n, "any");
+  if (maySplit) index.ending(endingKey(word));
 }
 
 /** The terms one query word stands for, as in `expand()` of query.rs; null for a stop word. */
@@ -347,6 +471,7 @@ async function expand(index, word, isLastPrefix) {
     return qw;
   }
   const len = [...word].length;
+  askForLists(index, word, part, n, isLastPrefix);
   if (isLastPrefix && len >= MIN_PREFIX) {
     const cands = (await groupWords(index, word, part, n, "prefix")).filter(([v]) => v.startsWith(word));
     cands.sort((a, b) => b[2] - a[2] || byCodePoint(a[0], b[0]));
@@ -759,7 +884,8 @@ function start() {
   if (root) {
     const parts = root.dataset.parts ? root.dataset.parts.split(" ") : [];
     const stopWords = root.dataset.stopWords ? root.dataset.stopWords.split(" ") : [];
-    const index = new Index(root.dataset.searchIndex, parts, Number(root.dataset.pages || 0), stopWords);
+    const pack = { file: root.dataset.pack || "", members: root.dataset.packMembers || "" };
+    const index = new Index(root.dataset.searchIndex, parts, Number(root.dataset.pages || 0), stopWords, pack);
     const collections = JSON.parse(root.dataset.collections || "[]");
     setupResultsPage(root, index, root.dataset.base, collections);
   }
