@@ -4,7 +4,7 @@
 
 use crate::content::Asset;
 use crate::content::markdown_options;
-use crate::error::{Diagnostic, Diagnostics, line_col};
+use crate::error::{Diagnostic, Diagnostics, LineIndex};
 use crate::graph::{Node, Site};
 use crate::i18n::Strings;
 use crate::text::escape_html;
@@ -154,6 +154,9 @@ struct PageRenderer<'a> {
     text: String,
     sections: Vec<Section>,
     unchecked: Vec<(String, usize, usize)>,
+    /// Where the body's lines begin, found at the first place asked for: a page with many
+    /// links would otherwise be scanned from its start for each.
+    lines: std::cell::OnceCell<LineIndex<'a>>,
 }
 
 impl<'a> PageRenderer<'a> {
@@ -171,7 +174,11 @@ impl<'a> PageRenderer<'a> {
     }
 
     fn line_of(&self, offset: usize) -> (usize, usize) {
-        let (l, c) = line_col(&self.node.page.body, offset);
+        let node = self.node;
+        let (l, c) = self
+            .lines
+            .get_or_init(|| LineIndex::new(&node.page.body))
+            .at(offset);
         (self.node.page.body_line + l - 1, c)
     }
 
@@ -476,6 +483,7 @@ fn render_page(
         text: String::new(),
         sections: vec![Section::default()],
         unchecked: Vec::new(),
+        lines: std::cell::OnceCell::new(),
     };
     for (event, range) in Parser::new_ext(&node.page.body, markdown_options()).into_offset_iter() {
         r.event(event, range.start);

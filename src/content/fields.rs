@@ -303,13 +303,7 @@ impl Checker<'_> {
                 return None;
             }
         };
-        let (line, column) = self.positions.at(&at);
-        Some(RelationRef {
-            to,
-            why,
-            line,
-            column,
-        })
+        Some(RelationRef { to, why, at })
     }
 
     /// Every required field and every relation with a `min` must be there.

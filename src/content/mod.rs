@@ -43,8 +43,8 @@ pub enum PageKind {
 pub struct RelationRef {
     pub to: String,
     pub why: Option<String>,
-    pub line: usize,
-    pub column: usize,
+    /// Where it is written in the front matter (`topics.1`), for the page's [`Positions`].
+    pub at: String,
 }
 
 #[derive(Debug, Clone, PartialEq)]

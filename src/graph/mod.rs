@@ -199,7 +199,7 @@ impl Relation<'_> {
         diags: &mut Diagnostics,
     ) -> Option<Link> {
         let name = self.name;
-        let at = |msg: String| Diagnostic::error(&self.page.file, r.line, r.column, msg);
+        let at = |msg: String| self.error_at(r, msg);
         let target = self.target(r, index, diags)?;
         if links.iter().any(|l| l.node == target) {
             diags.push(at(format!("`{name}` lists `{}` twice", r.to)));
@@ -217,6 +217,12 @@ impl Relation<'_> {
             node: target,
             why: r.why.clone(),
         })
+    }
+
+    /// An error at the place of a reference in the page's front matter.
+    fn error_at(&self, r: &crate::content::RelationRef, msg: String) -> Diagnostic {
+        let (line, column) = self.page.positions.at(&r.at);
+        Diagnostic::error(&self.page.file, line, column, msg)
     }
 
     /// The node a reference names: by its slug, or (a name that is not a slug, `Zaanstad`)
@@ -257,7 +263,7 @@ impl Relation<'_> {
                 suggestion(&r.to, candidates.map(|n| n.page.slug.as_str()))
             )
         };
-        diags.push(Diagnostic::error(&self.page.file, r.line, r.column, msg));
+        diags.push(self.error_at(r, msg));
         None
     }
 }
@@ -361,8 +367,8 @@ fn check_aliases(nodes: &[Node], diags: &mut Diagnostics) {
         .collect();
     for n in nodes {
         for alias in &n.page.aliases {
-            let line = n.page.line_of("aliases");
             if let Some(owner) = taken.get(alias) {
+                let line = n.page.line_of("aliases");
                 let what = if nodes.iter().any(|m| &m.page.path == alias) {
                     "the URL of"
                 } else {

@@ -84,7 +84,7 @@ pub struct ClientData {
 }
 
 /// Where each file of the pack lies: `search/<file>` holds the gzip copies of the parts, then
-/// of the group and ending lists, one after the other. `members` lists their sizes in that
+/// of the group and ending lists, one after the other (a file under 1 KB as it is). `members` lists their sizes in that
 /// order, in base 36 and separated by spaces: the parts' sizes bare, in the order of the
 /// parts, the others as `v<file>=<size>` and `r<file>=<size>` (`search/v/<file>.json`,
 /// `search/r/<file>.json`).
@@ -205,17 +205,25 @@ fn facet_file(model: &SearchModel) -> OutputFile {
 }
 
 /// Gzip `files` (the `parts` parts first, then the group and ending lists) for their `.gz`
-/// copies and put the copies one after the other in the pack, named by its hash.
+/// copies and put the copies one after the other in the pack, named by its hash. A file under
+/// [`compress::MIN_SIZE`] goes in as it is (it gains nothing; its first byte is never gzip's
+/// 0x1f 0x8b, which would begin a part whose header alone is 35 KB).
 fn pack_files(files: &mut [OutputFile], parts: usize) -> (OutputFile, Pack) {
     files.par_iter_mut().for_each(|f| {
-        if let Data::Bytes(b) = &f.data {
+        if let Data::Bytes(b) = &f.data
+            && b.len() >= compress::MIN_SIZE
+        {
             f.gzip = compress::gzip_member(b, compress::Effort::Search).map(Arc::new);
         }
     });
     let mut bytes = Vec::new();
     let mut members = String::new();
     for (n, f) in files.iter().enumerate() {
-        let Some(gz) = &f.gzip else { continue };
+        let member = match (&f.gzip, &f.data) {
+            (Some(gz), _) => gz,
+            (None, Data::Bytes(b)) => b,
+            (None, Data::Copy(_)) => continue,
+        };
         if !members.is_empty() {
             members.push(' ');
         }
@@ -225,8 +233,8 @@ fn pack_files(files: &mut [OutputFile], parts: usize) -> (OutputFile, Pack) {
                 .unwrap_or_default();
             let _ = write!(members, "{dir}{}=", name.trim_end_matches(".json"));
         }
-        members.push_str(&base36(gz.len()));
-        bytes.extend_from_slice(gz);
+        members.push_str(&base36(member.len()));
+        bytes.extend_from_slice(member);
     }
     let file = format!("pack-{:016x}.pack", crate::output::hash(&bytes));
     let out = OutputFile::bytes(format!("search/{file}"), bytes);

@@ -176,7 +176,9 @@ describe("nginx with the README's configuration", { timeout: 180_000 }, () => {
       const piece = got.find(([first]) => first === at);
       assert.ok(piece, `${k}: no range at ${at}`);
       assert.deepEqual(Buffer.from(piece[1]), pack.subarray(at, at + n), k);
-      assert.deepEqual(gunzipSync(Buffer.from(piece[1])), readFileSync(join(site, "search", k)), k);
+      const member = Buffer.from(piece[1]);
+      const gzipped = member[0] === 0x1f && member[1] === 0x8b; // a file under 1 KB is stored as it is
+      assert.deepEqual(gzipped ? gunzipSync(member) : member, readFileSync(join(site, "search", k)), k);
     }
   });
 

@@ -193,8 +193,9 @@ export function byteRanges(contentType, contentRange, body) {
   return out;
 }
 
-/** The bytes a gzip member holds. */
-function gunzip(bytes) {
+/** A file of the pack: a gzip member, unpacked, or (under 1 KB) the file as it is. */
+function unpack(bytes) {
+  if (bytes[0] !== 0x1f || bytes[1] !== 0x8b) return bytes.slice().buffer;
   return new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"))).arrayBuffer();
 }
 
@@ -296,7 +297,7 @@ export class Index {
       spans.map(([at, n]) => {
         const piece = got.find(([first, b]) => first <= at && at + n <= first + b.length);
         if (!piece) throw new Error("pack: the answer lacks a range");
-        return gunzip(piece[1].subarray(at - piece[0], at - piece[0] + n));
+        return unpack(piece[1].subarray(at - piece[0], at - piece[0] + n));
       }),
     );
   }
