@@ -22,7 +22,7 @@ export async function serveFolder(dir) {
     if (rel === "" || rel.endsWith("/")) rel += "index.html";
     const file = normalize(join(dir, rel));
     if (!file.startsWith(dir) || !existsSync(file) || !statSync(file).isFile()) return res.writeHead(404).end();
-    sendRanged(req, res, readFileSync(file), { "Content-Type": TYPES[extname(file)] || "application/octet-stream" });
+    sendRanged(req, res, file, { "Content-Type": TYPES[extname(file)] || "application/octet-stream" });
   });
   await new Promise((r) => server.listen(0, "127.0.0.1", r));
   return { base: `http://127.0.0.1:${server.address().port}/`, server };

@@ -1,6 +1,7 @@
 // Range requests (RFC 9110, 14) for the test and benchmark servers, as nginx answers them: one
 // range as 206 with Content-Range, several as 206 multipart/byteranges, an unsatisfiable one
-// as 416, no Range header as 200.
+// as 416, no Range header as 200. Only the ranges asked for are read from the file.
+import { closeSync, openSync, readSync, readFileSync, statSync } from "node:fs";
 
 /** The ranges of a `Range` header as [first, last] (inclusive), or null for a malformed one. */
 export function parseRange(header, size) {
@@ -18,32 +19,45 @@ export function parseRange(header, size) {
   return ranges;
 }
 
-/** Answer a GET for `body` (a Buffer), honouring its Range header; `headers` go on every answer. */
-export function sendRanged(req, res, body, headers) {
-  const ranges = req.headers.range ? parseRange(req.headers.range, body.length) : null;
+/** The bytes `first` to `last` (inclusive) of an open file. */
+function readRange(fd, first, last) {
+  const out = Buffer.alloc(last - first + 1);
+  readSync(fd, out, 0, out.length, first);
+  return out;
+}
+
+/** Answer a GET for `file`, honouring its Range header; `headers` go on every answer. */
+export function sendRanged(req, res, file, headers) {
+  const size = statSync(file).size;
+  const ranges = req.headers.range ? parseRange(req.headers.range, size) : null;
   if (ranges === null) {
-    res.writeHead(200, { ...headers, "Accept-Ranges": "bytes", "Content-Length": body.length }).end(body);
+    res.writeHead(200, { ...headers, "Accept-Ranges": "bytes", "Content-Length": size }).end(readFileSync(file));
     return;
   }
   if (ranges.length === 0) {
-    res.writeHead(416, { ...headers, "Content-Range": `bytes */${body.length}` }).end();
+    res.writeHead(416, { ...headers, "Content-Range": `bytes */${size}` }).end();
     return;
   }
-  if (ranges.length === 1) {
-    const [first, last] = ranges[0];
-    res.writeHead(206, { ...headers, "Content-Range": `bytes ${first}-${last}/${body.length}`, "Content-Length": last - first + 1 });
-    res.end(body.subarray(first, last + 1));
-    return;
+  const fd = openSync(file, "r");
+  try {
+    if (ranges.length === 1) {
+      const [first, last] = ranges[0];
+      res.writeHead(206, { ...headers, "Content-Range": `bytes ${first}-${last}/${size}`, "Content-Length": last - first + 1 });
+      res.end(readRange(fd, first, last));
+      return;
+    }
+    const boundary = "00000000000000000001";
+    const type = headers["Content-Type"] || "application/octet-stream";
+    const chunks = [];
+    for (const [first, last] of ranges) {
+      chunks.push(Buffer.from(`\r\n--${boundary}\r\nContent-Type: ${type}\r\nContent-Range: bytes ${first}-${last}/${size}\r\n\r\n`));
+      chunks.push(readRange(fd, first, last));
+    }
+    chunks.push(Buffer.from(`\r\n--${boundary}--\r\n`));
+    const all = Buffer.concat(chunks);
+    res.writeHead(206, { ...headers, "Content-Type": `multipart/byteranges; boundary=${boundary}`, "Content-Length": all.length });
+    res.end(all);
+  } finally {
+    closeSync(fd);
   }
-  const boundary = "00000000000000000001";
-  const type = headers["Content-Type"] || "application/octet-stream";
-  const chunks = [];
-  for (const [first, last] of ranges) {
-    chunks.push(Buffer.from(`\r\n--${boundary}\r\nContent-Type: ${type}\r\nContent-Range: bytes ${first}-${last}/${body.length}\r\n\r\n`));
-    chunks.push(body.subarray(first, last + 1));
-  }
-  chunks.push(Buffer.from(`\r\n--${boundary}--\r\n`));
-  const all = Buffer.concat(chunks);
-  res.writeHead(206, { ...headers, "Content-Type": `multipart/byteranges; boundary=${boundary}`, "Content-Length": all.length });
-  res.end(all);
 }

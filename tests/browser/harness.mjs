@@ -150,9 +150,9 @@ export async function serve(dir, { ranges = true } = {}) {
       res.writeHead(404, { ...headers, "Content-Type": TYPES[".html"] }).end(body);
       return;
     }
-    const body = readFileSync(file);
     const type = { ...headers, "Content-Type": TYPES[extname(file)] || "application/octet-stream" };
-    if (ranges) return sendRanged(req, res, body, type);
+    if (ranges) return sendRanged(req, res, file, type);
+    const body = readFileSync(file);
     res.writeHead(200, { ...type, "Content-Length": body.length });
     res.end(body);
   });

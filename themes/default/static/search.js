@@ -121,12 +121,12 @@ function decodePostings(bytes, pos, df, scale) {
   const pages = new Uint32Array(df), impacts = new Uint32Array(df);
   let page = 0;
   for (let k = 0; k < df; k++) {
-    let v = 0, shift = 0, b;
-    do {
+    let b = bytes[pos++], v = b & 0x7f;
+    for (let shift = 7; b & 0x80; shift += 7) {
       b = bytes[pos++];
-      v += (b & 0x7f) * 2 ** shift;
-      shift += 7;
-    } while (b & 0x80);
+      // a shift is cheaper than a power; past 28 bits it would overflow an int32
+      v += (b & 0x7f) * (shift < 28 ? 1 << shift : 2 ** shift);
+    }
     pages[k] = page += v;
     impacts[k] = bytes[pos++] * scale;
   }
