@@ -1,7 +1,7 @@
 // What the search benchmarks share: a built site served from a folder on 127.0.0.1 (at the
 // root, as scripts/bench.py builds it), and Debian's Chromium driven by playwright-core.
 import { createServer } from "node:http";
-import { readFileSync, existsSync, statSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { join, extname, normalize } from "node:path";
 import { chromium } from "playwright-core";
 import { sendRanged } from "./http-ranges.mjs";
@@ -34,4 +34,28 @@ export function launchChromium() {
     executablePath: "/usr/bin/chromium",
     args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
   });
+}
+
+/** A cold run's row: its requests, their bytes (as served and as sent gzipped) and its time. */
+export function row(q, results, requests, ms) {
+  return {
+    q,
+    results,
+    requests: requests.length,
+    kb: requests.reduce((s, r) => s + r.bytes, 0) / 1024,
+    kbgz: requests.reduce((s, r) => s + r.gz, 0) / 1024,
+    ms,
+  };
+}
+
+/** `runs` cold runs of each query: the first run's counts, with the median time and its range. */
+export async function medianRows(queries, runs, coldQuery) {
+  const rows = [];
+  for (const q of queries) {
+    const done = [];
+    for (let i = 0; i < runs; i++) done.push(await coldQuery(q));
+    const times = done.map((r) => r.ms).sort((a, b) => a - b);
+    rows.push({ ...done[0], ms: `${times[Math.floor(times.length / 2)]} (${times[0]}–${times[times.length - 1]})` });
+  }
+  return rows;
 }

@@ -10,7 +10,7 @@
 //   Index the site first, with Pagefind from the npm registry:
 //     npm install --prefix /tmp/pf pagefind@1 && /tmp/pf/node_modules/.bin/pagefind --site PUBLIC_DIR
 import { gzipSync } from "node:zlib";
-import { launchChromium, serveFolder } from "./bench-common.mjs";
+import { launchChromium, medianRows, row, serveFolder } from "./bench-common.mjs";
 
 const dir = process.argv[2];
 const queries = process.argv.length > 3 ? process.argv.slice(3) : [
@@ -43,23 +43,10 @@ async function coldQuery(q) {
   }, q);
   await page.waitForTimeout(100);
   await context.close();
-  return {
-    q,
-    results: count,
-    requests: requests.length,
-    kb: requests.reduce((s, r) => s + r.bytes, 0) / 1024,
-    kbgz: requests.reduce((s, r) => s + r.gz, 0) / 1024,
-    ms,
-  };
+  return row(q, count, requests, ms);
 }
 
-const rows = [];
-for (const q of queries) {
-  const runs = [];
-  for (let i = 0; i < RUNS; i++) runs.push(await coldQuery(q));
-  const times = runs.map((r) => r.ms).sort((a, b) => a - b);
-  rows.push({ ...runs[0], ms: `${times[Math.floor(times.length / 2)]} (${times[0]}–${times[times.length - 1]})` });
-}
+const rows = await medianRows(queries, RUNS, coldQuery);
 console.log(`| query | results | requests | KB (gzip) | ms to first ten results, median of ${RUNS} (min–max) |`);
 console.log("|---|---|---|---|---|");
 for (const r of rows) console.log(`| ${r.q} | ${r.results} | ${r.requests} | ${r.kb.toFixed(1)} (${r.kbgz.toFixed(1)}) | ${r.ms} |`);

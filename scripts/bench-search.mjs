@@ -9,7 +9,7 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
-import { launchChromium, serveFolder } from "./bench-common.mjs";
+import { launchChromium, medianRows, row, serveFolder } from "./bench-common.mjs";
 
 const dir = process.argv[2];
 const queries = process.argv.length > 3 ? process.argv.slice(3) : [
@@ -54,24 +54,10 @@ async function coldQuery(q) {
   const status = await page.textContent("[data-search-status]");
   const before = requests.filter((r) => !r.url.endsWith("facets.json"));
   await context.close();
-  return {
-    q,
-    results: status.match(/^\d+/)?.[0] ?? "0",
-    requests: before.length,
-    kb: before.reduce((s, r) => s + r.bytes, 0) / 1024,
-    kbgz: before.reduce((s, r) => s + r.gz, 0) / 1024,
-    ms,
-  };
+  return row(q, status.match(/^\d+/)?.[0] ?? "0", before, ms);
 }
 
-const rows = [];
-for (const q of queries) {
-  const runs = [];
-  for (let i = 0; i < RUNS; i++) runs.push(await coldQuery(q));
-  const times = runs.map((r) => r.ms).sort((a, b) => a - b);
-  const median = times[Math.floor(times.length / 2)];
-  rows.push({ ...runs[0], ms: `${median} (${times[0]}–${times[times.length - 1]})` });
-}
+const rows = await medianRows(queries, RUNS, coldQuery);
 const searchPage = readFileSync(join(dir, "zoeken/index.html"), "utf8");
 const parts = Buffer.from(searchPage.match(/data-parts="([^"]*)"/)?.[1] ?? "");
 console.log(`search page: ${(searchPage.length / 1024).toFixed(1)} KB, ${(gzipSync(searchPage).length / 1024).toFixed(1)} KB gzipped, of which the part index ${(parts.length / 1024).toFixed(1)} KB (${(gzipSync(parts).length / 1024).toFixed(1)} KB gzipped)`);
