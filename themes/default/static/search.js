@@ -193,10 +193,27 @@ export function byteRanges(contentType, contentRange, body) {
   return out;
 }
 
-/** A file of the pack: a gzip member, unpacked, or (under 1 KB) the file as it is. */
+/**
+ * A file of the pack: a gzip member, unpacked, or (under 1 KB) the file as it is. Written into
+ * the stream at once (three times faster than piping a Blob's stream through it); an error
+ * shows in the result.
+ */
 function unpack(bytes) {
   if (bytes[0] !== 0x1f || bytes[1] !== 0x8b) return bytes.slice().buffer;
-  return new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"))).arrayBuffer();
+  const stream = new DecompressionStream("gzip");
+  const writer = stream.writable.getWriter();
+  writer.write(bytes).catch(() => {});
+  writer.close().catch(() => {});
+  return new Response(stream.readable).arrayBuffer();
+}
+
+/**
+ * Run `task` once the current task and its microtasks are done, ahead of other waiting tasks
+ * where the browser can (a timer may wait behind a long task).
+ */
+function soon(task) {
+  if (typeof scheduler !== "undefined" && scheduler.postTask) scheduler.postTask(task, { priority: "user-blocking" });
+  else setTimeout(task, 0);
 }
 
 /**
@@ -247,11 +264,13 @@ export class Index {
     if (this.packed && /^[pvr]\//.test(path) && !this.packed.has(path)) return Promise.resolve(null);
     return new Promise((resolve, reject) => {
       this.queue.push({ path, resolve, reject });
-      if (this.queue.length === 1) setTimeout(() => this.flush(), 0);
+      if (this.queue.length === 1) soon(() => this.flush());
     });
   }
 
+  /** Send what was asked for so far (also called as soon as a query's words have asked). */
   flush() {
+    if (this.queue.length === 0) return;
     const batch = this.queue;
     this.queue = [];
     const fromPack = this.packUrl ? batch.filter((x) => this.packed.has(x.path)) : [];
@@ -515,60 +534,93 @@ export function bestSection(masks) {
   return best;
 }
 
+/**
+ * The scores of the pages with every slot of one query word (the mean of each slot's best
+ * impact × weight), added into `score`, and their count of words into `matched`. The hot
+ * loops are functions of their own: a browser compiles a small function sooner than one long
+ * loop in a large one, which on a cold page took 20 ms longer at 10,000 pages.
+ */
+function scoreWord(qw, acc) {
+  const touched = [];
+  for (const slot of qw.slots) {
+    const named = [];
+    for (const { weight, data } of slot) if (data) bestOf(data.postings, weight, acc.best, named);
+    addSlot(named, acc, touched);
+  }
+  addWord(touched, qw.slots.length, acc);
+}
+
+/** Each page's best impact × weight over a slot's terms into `best`; each page, once, into `named`. */
+function bestOf({ pages, impacts }, weight, best, named) {
+  for (let i = 0; i < pages.length; i++) {
+    const p = pages[i], s = impacts[i] * weight;
+    if (s <= best[p]) continue;
+    if (best[p] === 0) named.push(p);
+    best[p] = s;
+  }
+}
+
+/** A slot's best into each page's sum, counted, and cleared; a word's pages into `touched`. */
+function addSlot(named, { best, sum, filled }, touched) {
+  for (let j = 0; j < named.length; j++) {
+    const p = named[j];
+    if (filled[p] === 0) touched.push(p);
+    sum[p] += best[p];
+    filled[p]++;
+    best[p] = 0;
+  }
+}
+
+/** The mean of a word's `k` slots for the pages with all of them; the sums cleared. */
+function addWord(touched, k, { sum, filled, score, matched }) {
+  for (let j = 0; j < touched.length; j++) {
+    const p = touched[j];
+    if (filled[p] === k) {
+      score[p] += Math.floor(sum[p] / k);
+      matched[p]++;
+    }
+    sum[p] = 0;
+    filled[p] = 0;
+  }
+}
+
+/** The hits with `words` words (in page order), or when there are none, those with some. */
+function collectHits({ score, matched }, inTop, words, keep) {
+  const hits = [], some = [];
+  for (let p = 0; p < matched.length; p++) {
+    if (matched[p] === 0 || !keep(p)) continue;
+    const hit = { page: p, score: score[p], matched: matched[p], top: inTop[p] };
+    if (hit.matched === words) hits.push(hit);
+    else if (hits.length === 0) some.push(hit);
+  }
+  return hits.length > 0 ? { hits, partial: false } : { hits: some, partial: some.length > 0 };
+}
+
 /** Run a query: the same hits, in the same order, as `search()` in query.rs. */
 export async function search(index, query, filters = []) {
   const parsed = parse(query);
   const n = parsed.words.length;
-  const expanded = await Promise.all(parsed.words.map((w, i) => expand(index, w, parsed.prefix && i + 1 === n)));
-  const qwords = expanded.filter((q) => q !== null);
+  const expanding = Promise.all(parsed.words.map((w, i) => expand(index, w, parsed.prefix && i + 1 === n)));
+  index.flush(); // every word has asked for its part
+  const qwords = (await expanding).filter((q) => q !== null);
   if (qwords.length === 0) return { words: qwords, hits: [], partial: false };
-  // Dense accumulators, one slot per page: a query touches at most every page once per term.
+  // Dense accumulators, one place per page; only the pages a word's postings name are visited.
   const pages = index.pages;
-  const score = new Float64Array(pages), matched = new Uint8Array(pages);
-  const best = new Float64Array(pages), sum = new Float64Array(pages), filled = new Uint8Array(pages);
-  for (const qw of qwords) {
-    sum.fill(0);
-    filled.fill(0);
-    for (const slot of qw.slots) {
-      best.fill(0);
-      for (const { weight, data } of slot) {
-        if (!data) continue;
-        const { pages: ps, impacts } = data.postings;
-        for (let k = 0; k < ps.length; k++) {
-          const s = impacts[k] * weight;
-          if (s > best[ps[k]]) best[ps[k]] = s;
-        }
-      }
-      for (let p = 0; p < pages; p++) {
-        if (best[p] === 0) continue;
-        sum[p] += best[p];
-        filled[p]++;
-      }
-    }
-    const k = qw.slots.length;
-    if (k === 0) continue;
-    for (let p = 0; p < pages; p++) {
-      if (filled[p] !== k) continue;
-      score[p] += Math.floor(sum[p] / k);
-      matched[p]++;
-    }
-  }
+  const acc = {
+    score: new Float64Array(pages),
+    matched: new Uint8Array(pages),
+    best: new Float64Array(pages),
+    sum: new Float64Array(pages),
+    filled: new Uint8Array(pages),
+  };
+  for (const qw of qwords) scoreWord(qw, acc);
   let pageFacets = null;
   if (filters.length > 0) pageFacets = (await index.facetData()).pages;
   const keep = (page) => pageFacets === null || filters.every((f) => pageFacets[page].includes(f));
   // The pages among the best pages of some term of the query.
   const inTop = new Uint8Array(pages);
   for (const qw of qwords) for (const slot of qw.slots) for (const { data } of slot) if (data) for (const e of data.top) inTop[e[0]] = 1;
-  // One pass: the hits with every word, and (in case there are none) those with any.
-  const hits = [], some = [];
-  for (let p = 0; p < pages; p++) {
-    if (matched[p] === 0 || !keep(p)) continue;
-    const hit = { page: p, score: score[p], matched: matched[p], top: inTop[p] };
-    if (hit.matched === qwords.length) hits.push(hit);
-    else if (hits.length === 0) some.push(hit);
-  }
-  if (hits.length > 0) return { words: qwords, hits, partial: false };
-  return { words: qwords, hits: some, partial: some.length > 0 };
+  return { words: qwords, ...collectHits(acc, inTop, qwords.length, keep) };
 }
 
 /**
