@@ -207,7 +207,7 @@ fn a_killed_build_leaves_the_previous_site_whole() {
     // Enough pages that writing them takes a while after the first file is out, even when other
     // tests share the two cores.
     let body = "Een alinea met woorden. ".repeat(5);
-    for i in 0..250 {
+    for i in 0..600 {
         std::fs::write(
             site.path().join(format!("content/themas/thema-{i}.md")),
             format!("---\ntitle: Thema {i}\n---\n## Kop\n\n{body}\n"),
