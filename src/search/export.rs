@@ -84,10 +84,11 @@ pub struct ClientData {
 }
 
 /// Where each file of the pack lies: `search/<file>` holds the gzip copies of the parts, then
-/// of the group and ending lists, one after the other (a file under 1 KB as it is). `members` lists their sizes in that
-/// order, in base 36 and separated by spaces: the parts' sizes bare, in the order of the
-/// parts, the others as `v<file>=<size>` and `r<file>=<size>` (`search/v/<file>.json`,
-/// `search/r/<file>.json`).
+/// of the group and ending lists, one after the other (a file under 1 KB as it is). `members`
+/// lists their sizes in that order, in base 36 and separated by spaces: the parts' sizes bare,
+/// in the order of the parts, the others as `v<file>=<size>` and `r<file>=<size>`
+/// (`search/v/<file>.json`, `search/r/<file>.json`). The file is named by a hash of `members`:
+/// a search page that carries another layout never reads it.
 #[derive(Debug, Clone, Default)]
 pub struct Pack {
     pub file: String,
@@ -205,7 +206,7 @@ fn facet_file(model: &SearchModel) -> OutputFile {
 }
 
 /// Gzip `files` (the `parts` parts first, then the group and ending lists) for their `.gz`
-/// copies and put the copies one after the other in the pack, named by its hash. A file under
+/// copies and put the copies one after the other in the pack, named by its layout. A file under
 /// [`compress::MIN_SIZE`] goes in as it is (it gains nothing; its first byte is never gzip's
 /// 0x1f 0x8b, which would begin a part whose header alone is 35 KB).
 fn pack_files(files: &mut [OutputFile], parts: usize) -> (OutputFile, Pack) {
@@ -236,7 +237,8 @@ fn pack_files(files: &mut [OutputFile], parts: usize) -> (OutputFile, Pack) {
         members.push_str(&base36(member.len()));
         bytes.extend_from_slice(member);
     }
-    let file = format!("pack-{:016x}.pack", crate::output::hash(&bytes));
+    // The layout, not the bytes: hashing 12–35 MB here would repeat the writer's own hash.
+    let file = format!("pack-{:016x}.pack", crate::output::hash(members.as_bytes()));
     let out = OutputFile::bytes(format!("search/{file}"), bytes);
     (out, Pack { file, members })
 }
