@@ -54,6 +54,8 @@ pub const EXPANSION_POSTINGS: usize = 12_000;
 /// Expansion candidates come from at most this many parts of the export.
 pub const EXPANSION_PARTS: usize = 2;
 pub const MIN_PREFIX: usize = 3;
+/// A word the site does not use is corrected as a typo from this many characters on.
+pub const MIN_TYPO: usize = 5;
 /// How wide an excerpt is, in bytes of text around its first match: the same for the command
 /// line, `/_search` and the browser's parts.
 pub const EXCERPT_WIDTH: usize = 180;
@@ -212,7 +214,7 @@ pub fn expand(model: &SearchModel, word: &str, is_last_prefix: bool) -> Option<Q
         qw.shown = vec![head, tail];
         qw.how = Some(How::Compound);
     }
-    if qw.slots.is_empty() && len >= 5 {
+    if qw.slots.is_empty() && len >= MIN_TYPO {
         let max = if len >= 9 { 2 } else { 1 };
         let mut cands: Vec<(&str, u32, usize)> = group()
             .map(|(v, t)| (v, t, edit_distance(word, v, max)))

@@ -7,7 +7,7 @@
 // data-search-results): results as you type, facet filters with counts, the query in the URL.
 
 const EXACT = 4, PREFIX = 3, COMPOUND = 3, FUZZY_1 = 2, FUZZY_2 = 1;
-const MAX_EXPANSIONS = 50, EXPANSION_POSTINGS = 12000, EXPANSION_PARTS = 2, MIN_PREFIX = 3, MIN_PART = 4;
+const MAX_EXPANSIONS = 50, EXPANSION_POSTINGS = 12000, EXPANSION_PARTS = 2, MIN_PREFIX = 3, MIN_PART = 4, MIN_TYPO = 5;
 const HEAD = 10, CARDS_PER_CHUNK = 8, PAGE_SIZE = 10;
 
 const SPECIAL = { "ß": "ss", "æ": "ae", "œ": "oe", "ĳ": "ij", "ø": "o", "ł": "l", "đ": "d", "ı": "i" };
@@ -436,7 +436,7 @@ async function takeExpansions(index, qw, n, cands, weightOf, how) {
 async function split(index, word, part, n) {
   const chars = [...word];
   const len = chars.length;
-  if (len < 2 * MIN_PART || !/^\p{Alphabetic}+$/u.test(word)) return null;
+  if (!splittable(word, len)) return null;
   const heads = new Map();
   for (const [v, t] of await groupWords(index, word, part, n, "head")) {
     const l = [...v].length;
@@ -466,9 +466,14 @@ async function split(index, word, part, n) {
  */
 function askForLists(index, word, part, n, isLastPrefix) {
   const len = [...word].length;
-  const maySplit = len >= 2 * MIN_PART && /^\p{Alphabetic}+$/u.test(word);
-  if ((isLastPrefix && len >= MIN_PREFIX) || maySplit || len >= 5) groupWords(index, word, part, n, "any");
-  if (maySplit) index.ending(endingKey(word));
+  // a partly typed word and a typo draw on the group; so does a compound, which is longer
+  if ((isLastPrefix && len >= MIN_PREFIX) || len >= MIN_TYPO) groupWords(index, word, part, n, "any");
+  if (splittable(word, len)) index.ending(endingKey(word));
+}
+
+/** Whether a word of `len` characters may be two words: letters only, long enough for both. */
+function splittable(word, len) {
+  return len >= 2 * MIN_PART && /^\p{Alphabetic}+$/u.test(word);
 }
 
 /** The terms one query word stands for, as in `expand()` of query.rs; null for a stop word. */
@@ -508,7 +513,7 @@ async function expand(index, word, isLastPrefix) {
       qw.how = "compound";
     }
   }
-  if (qw.slots.length === 0 && len >= 5) {
+  if (qw.slots.length === 0 && len >= MIN_TYPO) {
     const max = len >= 9 ? 2 : 1;
     const cands = [];
     for (const [v, t, df] of await groupWords(index, word, part, n, "any")) {
