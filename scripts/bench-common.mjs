@@ -28,6 +28,18 @@ export async function serveFolder(dir) {
   return { base: `http://127.0.0.1:${server.address().port}/`, server };
 }
 
+/**
+ * What a benchmark run starts with: the folder and queries of its command line (`defaults` when
+ * none are given), RUNS from the environment (default 5), the folder served, and Chromium.
+ */
+export async function startBench(defaults) {
+  const dir = process.argv[2];
+  const queries = process.argv.length > 3 ? process.argv.slice(3) : defaults;
+  const { base, server } = await serveFolder(dir);
+  const browser = await launchChromium();
+  return { dir, queries, runs: Number(process.env.RUNS || 5), base, server, browser };
+}
+
 /** Debian's Chromium, headless, with the flags this machine's closed network needs. */
 export function launchChromium() {
   return chromium.launch({

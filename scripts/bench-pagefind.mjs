@@ -10,17 +10,13 @@
 //   Index the site first, with Pagefind from the npm registry:
 //     npm install --prefix /tmp/pf pagefind@1 && /tmp/pf/node_modules/.bin/pagefind --site PUBLIC_DIR
 import { gzipSync } from "node:zlib";
-import { launchChromium, medianRows, row, serveFolder } from "./bench-common.mjs";
+import { medianRows, row, startBench } from "./bench-common.mjs";
 
-const dir = process.argv[2];
-const queries = process.argv.length > 3 ? process.argv.slice(3) : [
+const { queries, runs: RUNS, base, server, browser } = await startBench([
   "gemeente", "participatie", "samenwerking regio", "digitale informatie", "samenwerking regio gemeente",
   "digitale informatie sturing participatie", "particpatie", "omgevingsvis", "samenlevingsleefomgeving",
   "regiosamenwerking", "informatiesturing", "regiosamenwerking particpatie gemeente sturing",
-];
-const { base, server } = await serveFolder(dir);
-const browser = await launchChromium();
-const RUNS = Number(process.env.RUNS || 5);
+]);
 
 /** One cold run of a query: requests, bytes and milliseconds to the first ten results' data. */
 async function coldQuery(q) {

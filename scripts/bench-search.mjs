@@ -9,17 +9,12 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
-import { launchChromium, medianRows, row, serveFolder } from "./bench-common.mjs";
+import { medianRows, row, startBench } from "./bench-common.mjs";
 
-const dir = process.argv[2];
-const queries = process.argv.length > 3 ? process.argv.slice(3) : [
+const { dir, queries, runs: RUNS, base, server, browser } = await startBench([
   "gemeente", "participatie", "omgevingswet", "gemeentesecretaris", "sturing", "samenwerking regio",
   "digitale informatie", "transformatie", "particpatie", "omgevingsvis", "visie", "samenlevingsleefomgeving",
-];
-const { base, server } = await serveFolder(dir);
-const browser = await launchChromium();
-
-const RUNS = Number(process.env.RUNS || 5);
+]);
 
 /** One cold run of a query: requests, bytes and milliseconds to the first results. */
 async function coldQuery(q) {
