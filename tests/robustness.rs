@@ -204,9 +204,9 @@ type Progress<'a> = &'a dyn Fn(&std::path::Path) -> bool;
 fn a_killed_build_leaves_the_previous_site_whole() {
     use std::os::unix::process::ExitStatusExt;
     let site = fixture("basic");
-    // Enough pages that writing them takes a while after the first file is out, even when other
-    // tests share the two cores.
-    let body = "Een alinea met woorden. ".repeat(5);
+    // Enough pages, and long enough, that writing them takes a while after the first file is
+    // out, even when other tests share the two cores.
+    let body = "Een alinea met woorden. ".repeat(100);
     for i in 0..600 {
         std::fs::write(
             site.path().join(format!("content/themas/thema-{i}.md")),
